@@ -1,0 +1,3 @@
+"""seamfinder: find the seams in a Python monolith, statically."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,39 @@
+"""The analysed project: what rules read and what the report is made from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from seamfinder.components import ComponentMap
+from seamfinder.config import Config
+from seamfinder.discovery import Project
+from seamfinder.model import (
+    ComponentMetrics,
+    Cycle,
+    DataAccess,
+    Dependency,
+    DependencyMatrix,
+    ImportEdge,
+    ModelDef,
+    ParseFailure,
+    Transaction,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    project: Project
+    config: Config
+    components: ComponentMap
+    imports: tuple[ImportEdge, ...]
+    dependencies: tuple[Dependency, ...]
+    cycles: tuple[Cycle, ...]
+    metrics: tuple[ComponentMetrics, ...]
+    matrix: DependencyMatrix
+    failures: tuple[ParseFailure, ...]
+    models: tuple[ModelDef, ...] = ()
+    data_access: tuple[DataAccess, ...] = ()
+    transactions: tuple[Transaction, ...] = ()
+
+    def module_path(self, module: str) -> str | None:
+        return next((f.path for f in self.project.files if f.module == module), None)

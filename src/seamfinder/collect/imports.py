@@ -1,0 +1,254 @@
+"""The import graph, from grimp, without importing a line of the analysed project.
+
+grimp locates packages through ``sys.path``, so the project's source roots go first on
+it for the duration of the build, and every package grimp resolves is checked to live
+under the analysed root: an installed package of the same name must never be analysed
+in its place. grimp stops at the first file it cannot read, so a file that fails is
+hidden from it in a shadow tree of symlinks and reported as SF001 instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import grimp
+
+from seamfinder.discovery import Package, Project
+from seamfinder.errors import ProjectError
+from seamfinder.model import ImportEdge, ImportScope, Location, ParseFailure
+
+_MAX_REBUILDS = 50
+
+
+@dataclass(frozen=True, slots=True)
+class ImportScan:
+    edges: tuple[ImportEdge, ...]
+    failures: tuple[ParseFailure, ...]  # files grimp could not read
+
+
+def build_import_graph(
+    project: Project,
+    texts: Mapping[str, str],
+    known_failures: Mapping[str, ParseFailure],
+    cache_dir: Path | None,
+) -> ImportScan:
+    """Import edges between the project's modules, with the scope of each statement.
+
+    ``texts`` maps relative paths to decoded source (to tell the scope of an import
+    from its indentation); ``known_failures`` are files already known to be unreadable.
+    """
+
+    if not project.packages:
+        return ImportScan((), ())
+    _check_packages_resolve_here(project.packages)
+    failures = dict(known_failures)
+    graph = None
+    for _ in range(_MAX_REBUILDS):
+        try:
+            with _package_tree(project, failures) as search_path:
+                graph = _build(project.packages, search_path, cache_dir, bool(failures))
+            break
+        except grimp.exceptions.SourceSyntaxError as exc:
+            failure = _failure_from_grimp(project, exc.filename, exc.lineno, exc.text)
+        except UnicodeError as exc:
+            failure = _failure_from_decode_error(project, str(exc))
+        if failure is None or failure.path in failures:
+            raise ProjectError(f"grimp could not build the import graph: {failure}")
+        failures[failure.path] = failure
+    if graph is None:
+        raise ProjectError("grimp could not build the import graph: too many unreadable files")
+
+    modules = {source.module: source for source in project.files}
+    edges: list[ImportEdge] = []
+    for importer in sorted(modules):
+        if importer not in graph.modules:
+            continue
+        source = modules[importer]
+        lines = texts.get(source.path, "").splitlines()
+        for imported in sorted(graph.find_modules_directly_imported_by(importer)):
+            if imported not in modules or imported == importer:
+                continue
+            details = graph.get_import_details(importer=importer, imported=imported)
+            for line_number in sorted({d["line_number"] for d in details}):
+                edges.append(
+                    ImportEdge(
+                        importer,
+                        imported,
+                        Location(source.path, line_number, _column(lines, line_number)),
+                        import_scope(lines, line_number),
+                    )
+                )
+    new_failures = tuple(f for path, f in sorted(failures.items()) if path not in known_failures)
+    return ImportScan(tuple(edges), new_failures)
+
+
+def _build(
+    packages: tuple[Package, ...],
+    search_path: list[str],
+    cache_dir: Path | None,
+    shadowed: bool,
+) -> grimp.ImportGraph:
+    names = [p.name for p in packages]
+    saved = sys.path[:]
+    sys.path[:0] = search_path
+    try:
+        # A shadow tree lives in a fresh temporary folder: caching it would only fill the
+        # cache with entries nobody reads again.
+        grimp_cache = str(cache_dir / "grimp") if cache_dir and not shadowed else None
+        return grimp.build_graph(*names, cache_dir=grimp_cache)
+    finally:
+        sys.path[:] = saved
+        importlib.invalidate_caches()
+
+
+def _check_packages_resolve_here(packages: tuple[Package, ...]) -> None:
+    """Refuse to analyse an installed namesake instead of the project's own package."""
+
+    saved = sys.path[:]
+    sys.path[:0] = sorted({str(p.source_root) for p in packages})
+    try:
+        for package in packages:
+            try:
+                spec = importlib.util.find_spec(package.name)
+            except (ImportError, ValueError):
+                spec = None
+            locations = list(spec.submodule_search_locations or []) if spec else []
+            if not any(_same_dir(loc, package.directory) for loc in locations):
+                where = locations[0] if locations else (spec.origin if spec else None)
+                raise ProjectError(
+                    f"package {package.name!r} resolves to {where}, not to "
+                    f"{package.directory}: an installed or already-loaded package of the "
+                    "same name would be analysed instead. Run seamfinder from an environment "
+                    "without it, or exclude that folder"
+                )
+    finally:
+        sys.path[:] = saved
+        importlib.invalidate_caches()
+
+
+def _same_dir(a: str, b: Path) -> bool:
+    try:
+        return Path(a).resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def _package_tree(project: Project, failures: Mapping[str, ParseFailure]) -> Iterator[list[str]]:
+    """The source roots as they are, or a copy of symlinks with the unreadable files blank."""
+
+    if not failures:
+        yield sorted({str(p.source_root) for p in project.packages})
+        return
+    with tempfile.TemporaryDirectory(prefix="seamfinder-") as shadow:
+        roots: dict[Path, str] = {}
+        for index, source_root in enumerate(sorted({p.source_root for p in project.packages})):
+            roots[source_root] = os.path.join(shadow, str(index))
+        for package in project.packages:
+            target_root = roots[package.source_root]
+            for folder, _dirs, filenames in os.walk(package.directory):
+                rel_folder = os.path.relpath(folder, package.source_root)
+                os.makedirs(os.path.join(target_root, rel_folder), exist_ok=True)
+                for filename in filenames:
+                    if not filename.endswith(".py"):
+                        continue
+                    original = os.path.join(folder, filename)
+                    link = os.path.join(target_root, rel_folder, filename)
+                    if _relative(project, original) in failures:
+                        Path(link).write_text("", encoding="utf-8")
+                    else:
+                        os.symlink(original, link)
+        yield sorted(roots.values())
+
+
+def _relative(project: Project, absolute: str) -> str:
+    return Path(os.path.relpath(absolute, project.root)).as_posix()
+
+
+def _failure_from_grimp(
+    project: Project, filename: str, lineno: int | None, text: str | None
+) -> ParseFailure | None:
+    path = _original_path(project, filename)
+    if path is None:
+        return None
+    snippet = (text or "").strip()
+    reason = f"syntax error near {snippet[:60]!r}" if snippet else "syntax error"
+    return ParseFailure(path, reason, lineno or 1, 1)
+
+
+_DECODE_FILE = re.compile(r"decode file (?P<file>.+?) as (?P<enc>[\w-]+): (?P<why>.*)")
+
+
+def _failure_from_decode_error(project: Project, message: str) -> ParseFailure | None:
+    match = _DECODE_FILE.search(message)
+    if match is None:
+        return None
+    path = _original_path(project, match["file"])
+    if path is None:
+        return None
+    return ParseFailure(path, f"cannot decode as {match['enc']}: {match['why']}", 1, 1)
+
+
+def _original_path(project: Project, filename: str) -> str | None:
+    """Map a path grimp reports (maybe inside the shadow tree) back to the project."""
+
+    resolved = Path(filename).resolve()
+    try:
+        return resolved.relative_to(project.root).as_posix()
+    except ValueError:
+        return None
+
+
+def _column(lines: list[str], line_number: int) -> int:
+    if 0 < line_number <= len(lines):
+        line = lines[line_number - 1]
+        return len(line) - len(line.lstrip()) + 1
+    return 1
+
+
+_BLOCK_START = re.compile(
+    r"(async\s+)?(def|class|if|elif|else|try|except|finally|with|for|while)\b"
+)
+_TYPE_CHECKING = re.compile(r"if\s+(not\s+)?(typing\.|t\.)?TYPE_CHECKING\b")
+
+
+def import_scope(lines: list[str], line_number: int) -> ImportScope:
+    """Where an import statement sits, read from indentation alone.
+
+    Statement starts are indented by block, so the enclosing blocks are the nearest
+    earlier lines with less indentation. That is exact for ordinary code and far cheaper
+    than parsing every file; it can be fooled only by a multi-line string or bracket
+    whose continuation lines are indented less than the import.
+    """
+
+    if not 0 < line_number <= len(lines):
+        return ImportScope.MODULE
+    line = lines[line_number - 1]
+    indent = len(line) - len(line.lstrip())
+    blocks: list[str] = []
+    for index in range(line_number - 2, -1, -1):
+        if indent == 0:
+            break
+        text = lines[index]
+        stripped = text.lstrip()
+        if not stripped or stripped[0] in "#)]}\"'":
+            continue
+        level = len(text) - len(stripped)
+        if level < indent and _BLOCK_START.match(stripped):
+            indent = level
+            blocks.append(stripped)
+    if any(_TYPE_CHECKING.match(b) and not b.startswith("if not") for b in blocks):
+        return ImportScope.TYPE_CHECKING
+    if any(b.startswith(("def ", "async def ")) for b in blocks):
+        return ImportScope.FUNCTION
+    if any(not b.startswith("class ") for b in blocks):
+        return ImportScope.CONDITIONAL
+    return ImportScope.MODULE

@@ -1,0 +1,57 @@
+"""Reporters render a whole :class:`~seamfinder.model.Report`; they compute nothing.
+
+Every format is a function from the report to text, so that any of them can go to
+stdout or to a file, and several can be written from one run.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from seamfinder.model import Report
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    color: bool = False
+    width: int = 120
+    timings: bool = False
+    show_modules: bool = False
+
+
+def _terminal(report: Report, options: RenderOptions) -> str:
+    from rich.console import Console
+
+    from seamfinder.reporters import terminal
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=options.color,
+        no_color=not options.color,
+        width=options.width,
+        highlight=False,
+        emoji=False,
+    )
+    terminal.render(report, console, show_modules=options.show_modules)
+    return buffer.getvalue()
+
+
+def _json(report: Report, options: RenderOptions) -> str:
+    from seamfinder.reporters import json
+
+    return json.render(report, timings=options.timings)
+
+
+FORMATS: dict[str, Callable[[Report, RenderOptions], str]] = {
+    "terminal": _terminal,
+    "json": _json,
+}
+
+MACHINE_FORMATS = frozenset(FORMATS) - {"terminal"}
+
+
+def render(format_name: str, report: Report, options: RenderOptions) -> str:
+    return FORMATS[format_name](report, options)

@@ -1,0 +1,160 @@
+"""Versioned, sorted JSON: the contract other tools build on.
+
+Keys are never renamed within a version; sections are only added. Output is
+byte-identical for identical input: sorted keys, sorted arrays, no timestamps, and
+``stats.seconds`` only when timings were asked for.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from seamfinder import __version__
+from seamfinder.model import (
+    JSON_VERSION,
+    Cycle,
+    DataAccess,
+    Dependency,
+    Finding,
+    ImportEdge,
+    Location,
+    ModelDef,
+    Report,
+    Transaction,
+)
+
+
+def render(report: Report, timings: bool = False) -> str:
+    return (
+        json.dumps(to_document(report, timings), indent=2, sort_keys=True, ensure_ascii=False)
+        + "\n"
+    )
+
+
+def to_document(report: Report, timings: bool = False) -> dict[str, Any]:
+    metrics = {m.name: m for m in report.metrics}
+    components = []
+    for component in report.components:
+        metric = metrics.get(component.name)
+        components.append(
+            {
+                "name": component.name,
+                "detected_by": component.detected_by,
+                "reason": component.reason,
+                "package": component.package,
+                "modules": list(component.modules),
+                "lines": component.lines,
+                "ca": metric.afferent if metric else 0,
+                "ce": metric.efferent if metric else 0,
+                "imports_in": metric.inbound_imports if metric else 0,
+                "imports_out": metric.outbound_imports if metric else 0,
+                "instability": metric.instability if metric else 0.0,
+            }
+        )
+    return {
+        "version": JSON_VERSION,
+        "tool": {"name": "seamfinder", "version": __version__},
+        "root": report.root,
+        "components": components,
+        "dependencies": [_dependency(d) for d in report.dependencies],
+        "cycles": [_cycle(c) for c in report.cycles],
+        "dsm": {
+            "components": list(report.matrix.order),
+            "matrix": [list(row) for row in report.matrix.cells],
+        },
+        "findings": [finding(f) for f in report.findings],
+        "models": [_model(m) for m in report.models],
+        "data_access": [_access(a) for a in report.data_access],
+        "transactions": [_transaction(t) for t in report.transactions],
+        "stats": {
+            "files_seen": report.stats.files_seen,
+            "files_analysed": report.stats.files_analysed,
+            "files_failed": report.stats.files_failed,
+            "seconds": report.stats.seconds if timings else None,
+        },
+    }
+
+
+def location(loc: Location) -> dict[str, Any]:
+    return {"path": loc.path, "line": loc.line, "column": loc.column}
+
+
+def _site(edge: ImportEdge) -> dict[str, Any]:
+    return {
+        **location(edge.location),
+        "importer": edge.importer,
+        "imported": edge.imported,
+        "scope": edge.scope.value,
+    }
+
+
+def _dependency(dep: Dependency) -> dict[str, Any]:
+    return {
+        "source": dep.source,
+        "target": dep.target,
+        "imports": dep.imports,
+        "sites": [_site(s) for s in dep.sites],
+    }
+
+
+def _cycle(cycle: Cycle) -> dict[str, Any]:
+    return {
+        "components": list(cycle.components),
+        "cut": [_dependency(d) for d in cycle.cut],
+        "cut_imports": cycle.cut_cost,
+        "exact": cycle.exact,
+    }
+
+
+def finding(f: Finding) -> dict[str, Any]:
+    loc = f.location
+    return {
+        "code": f.code,
+        "rule": f.rule,
+        "severity": f.severity.value,
+        "message": f.message,
+        "path": loc.path if loc else None,
+        "line": loc.line if loc else None,
+        "column": loc.column if loc else None,
+        "source_component": f.source_component,
+        "target_component": f.target_component,
+        "subjects": list(f.subjects),
+        "fingerprint": f.fingerprint,
+        "related": [location(r) for r in f.related],
+    }
+
+
+def _model(m: ModelDef) -> dict[str, Any]:
+    return {
+        "qualname": m.qualname,
+        "table": m.table,
+        "component": m.component,
+        **location(m.location),
+        "framework": m.framework,
+        "abstract": m.abstract,
+    }
+
+
+def _access(a: DataAccess) -> dict[str, Any]:
+    return {
+        "module": a.module,
+        "component": a.component,
+        "table": a.table,
+        "kind": a.kind,
+        **location(a.location),
+        "scope": a.scope,
+        "via": a.via,
+        "detail": a.detail,
+    }
+
+
+def _transaction(t: Transaction) -> dict[str, Any]:
+    return {
+        "module": t.module,
+        "component": t.component,
+        **location(t.location),
+        "scope": t.scope,
+        "kind": t.kind,
+        "writes": [_access(a) for a in t.writes],
+    }

@@ -1,0 +1,1 @@
+"""SF2xx: data ownership across component boundaries."""

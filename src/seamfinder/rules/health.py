@@ -1,0 +1,27 @@
+"""SF0xx: the health of the analysis itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from seamfinder.analysis.state import Analysis
+from seamfinder.model import Finding, Location, Severity
+from seamfinder.rules.registry import RuleContext, rule
+
+
+@rule(
+    "SF001",
+    "parse-error",
+    Severity.ERROR,
+    "A file could not be decoded or parsed, so nothing in it was analysed.",
+)
+def parse_error(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    modules = {f.path: f.module for f in analysis.project.files}
+    for failure in analysis.failures:
+        module = modules.get(failure.path)
+        yield ctx.finding(
+            f"{failure.path} was not analysed: {failure.reason}",
+            Location(failure.path, failure.line, failure.column),
+            (failure.path,),
+            source_component=analysis.components.component_of(module) if module else None,
+        )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from seamfinder.graph import to_digraph
 from seamfinder.model import Cycle, Dependency
 
-EXACT_LIMIT = 14
+EXACT_LIMIT = 12
 
 
 @dataclass(frozen=True, slots=True)

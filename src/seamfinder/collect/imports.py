@@ -21,6 +21,7 @@ from pathlib import Path
 
 import grimp
 
+from seamfinder.collect.source import parse_source
 from seamfinder.discovery import Package, Project
 from seamfinder.errors import ProjectError
 from seamfinder.model import ImportEdge, ImportScope, Location, ParseFailure
@@ -52,14 +53,16 @@ def build_import_graph(
     failures = dict(known_failures)
     graph = None
     for _ in range(_MAX_REBUILDS):
-        try:
-            with _package_tree(project, failures) as search_path:
+        with _package_tree(project, failures) as search_path:
+            # The failing file is named by its path in the shadow tree: map it back
+            # while the tree (and its symlinks) still exists.
+            try:
                 graph = _build(project.packages, search_path, cache_dir, bool(failures))
-            break
-        except grimp.exceptions.SourceSyntaxError as exc:
-            failure = _failure_from_grimp(project, exc.filename, exc.lineno, exc.text)
-        except UnicodeError as exc:
-            failure = _failure_from_decode_error(project, str(exc))
+                break
+            except grimp.exceptions.SourceSyntaxError as exc:
+                failure = _failure_from_grimp(project, exc.filename, exc.lineno, exc.text)
+            except UnicodeError as exc:
+                failure = _failure_from_decode_error(project, str(exc))
         if failure is None or failure.path in failures:
             raise ProjectError(f"grimp could not build the import graph: {failure}")
         failures[failure.path] = failure
@@ -179,6 +182,14 @@ def _failure_from_grimp(
     path = _original_path(project, filename)
     if path is None:
         return None
+    # Python's own message ("'(' was never closed") says more than grimp's; use it when
+    # the host agrees that the file is broken.
+    try:
+        ours = parse_source(path, project.absolute(path).read_bytes())
+    except OSError:
+        ours = None
+    if isinstance(ours, ParseFailure):
+        return ours
     snippet = (text or "").strip()
     reason = f"syntax error near {snippet[:60]!r}" if snippet else "syntax error"
     return ParseFailure(path, reason, lineno or 1, 1)

@@ -43,12 +43,16 @@ def _header(report: Report) -> Text:
     text.append("seamfinder ", style="bold")
     text.append(f"{report.root}\n", style="bold cyan")
     text.append(
-        f"{s.files_seen} files ({s.files_failed} unreadable), {len(real)} components, "
-        f"{len(report.dependencies)} dependencies, {len(report.cycles)} "
-        f"cycle{'s' if len(report.cycles) != 1 else ''}, {s.seconds:.2f}s",
+        f"{s.files_seen} files ({s.files_failed} unreadable), {_plural(len(real), 'component')}, "
+        f"{_plural(len(report.dependencies), 'dependency', 'dependencies')}, "
+        f"{_plural(len(report.cycles), 'cycle')}, {s.seconds:.2f}s",
         style="dim",
     )
     return text
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def _components(report: Report, show_modules: bool) -> Table:

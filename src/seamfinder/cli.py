@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,7 +21,7 @@ import click
 from seamfinder import __version__
 from seamfinder.config import FAIL_ON_CHOICES, Config, load_config
 from seamfinder.errors import SeamfinderError
-from seamfinder.model import Finding, Report, Severity
+from seamfinder.model import BaselineEntry, Finding, Report, Severity
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -58,7 +59,8 @@ def _handle_errors(func: F) -> F:
 
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-    epilog="Example:\n\n  seamfinder analyze path/to/project",
+    epilog="Examples:\n\n  seamfinder analyze path/to/project\n\n"
+    "  seamfinder check path/to/project",
 )
 @click.version_option(__version__, "-V", "--version", prog_name="seamfinder")
 def main() -> None:
@@ -68,7 +70,49 @@ def main() -> None:
     """
 
 
-def _common_options(func: F) -> F:
+@dataclass(frozen=True, slots=True)
+class ProjectArgs:
+    """What every command that analyses a project takes: where, how, and which rules."""
+
+    path: Path
+    config_file: Path | None
+    depth: int | None
+    extend_exclude: tuple[str, ...]
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    cache_dir: Path | None
+    no_cache: bool
+
+    @property
+    def root(self) -> Path:
+        return self.path if self.path.is_dir() else self.path.parent
+
+
+@dataclass(frozen=True, slots=True)
+class GateArgs:
+    """What decides the exit code of a command that can fail on findings."""
+
+    fail_on: str | None
+    exit_zero: bool
+
+
+def _collect(func: F, cls: type[Any], name: str, options: Sequence[Callable[[F], F]]) -> F:
+    """Add ``options`` to a command and hand them to it as one ``cls`` value named ``name``."""
+
+    keys = [f.name for f in fields(cls)]
+
+    @functools.wraps(func)
+    def wrapper(**kwargs: Any) -> Any:
+        value = cls(**{key: kwargs.pop(key) for key in keys})
+        return func(**{name: value}, **kwargs)
+
+    command: Any = wrapper
+    for option in reversed(options):
+        command = option(command)
+    return command  # type: ignore[no-any-return]
+
+
+def _project_options(func: F) -> F:
     options = [
         click.argument("path", type=click.Path(path_type=Path), default=Path(), required=False),
         click.option(
@@ -102,6 +146,18 @@ def _common_options(func: F) -> F:
             help="Skip these rule codes or prefixes (repeatable).",
         ),
         click.option(
+            "--cache-dir",
+            type=click.Path(path_type=Path),
+            help="Where to keep the per-file cache (default: PATH/.seamfinder_cache).",
+        ),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
+    ]
+    return _collect(func, ProjectArgs, "project", options)
+
+
+def _gate_options(func: F) -> F:
+    options = [
+        click.option(
             "--fail-on",
             type=click.Choice(FAIL_ON_CHOICES),
             help="Exit 1 when a finding is at least this severe (default: error).",
@@ -111,25 +167,46 @@ def _common_options(func: F) -> F:
             is_flag=True,
             help="Exit 0 even when there are findings (errors of the run still exit 2).",
         ),
-        click.option(
-            "--cache-dir",
-            type=click.Path(path_type=Path),
-            help="Where to keep the per-file cache (default: PATH/.seamfinder_cache).",
-        ),
-        click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return _collect(func, GateArgs, "gate", options)
 
 
 def _load(path: Path, config_file: Path | None, **overrides: Any) -> Config:
+    from seamfinder.adopt import adopt
+
     root = path if path.is_dir() else path.parent
-    config = load_config(root, config_file)
+    # Contracts already declared for import-linter or tach are checked too, unless
+    # [tool.seamfinder] declares its own.
+    config = adopt(root, load_config(root, config_file))
     extend = overrides.pop("extend_exclude", ())
     if extend:
         config = config.with_overrides(extend_exclude=config.extend_exclude + tuple(extend))
     return config.with_overrides(**overrides)
+
+
+def _run(project: ProjectArgs, fail_on: str | None = None) -> tuple[Config, Report]:
+    """Load the configuration with the flags applied, and run the pipeline."""
+
+    from seamfinder.pipeline import RunOptions, run
+
+    config = _load(
+        project.path,
+        project.config_file,
+        depth=project.depth,
+        fail_on=fail_on,
+        extend_exclude=project.extend_exclude,
+    )
+    report = run(
+        RunOptions(
+            path=project.path,
+            config=config,
+            display=str(project.path),
+            cache_dir=_cache_dir(project.path, project.cache_dir, project.no_cache),
+            select=project.select,
+            ignore=project.ignore,
+        )
+    )
+    return config, report
 
 
 def _cache_dir(path: Path, cache_dir: Path | None, no_cache: bool) -> Path | None:
@@ -154,7 +231,10 @@ def _write_outputs(
     *,
     timings: bool = False,
     show_modules: bool = False,
-) -> None:
+    findings_only: bool = False,
+) -> str | None:
+    """Render every format; return the one that went to stdout, if one did."""
+
     from seamfinder.reporters import RenderOptions, render
 
     if len(outputs) > len(formats):
@@ -164,7 +244,9 @@ def _write_outputs(
         raise Failure("only one format can go to stdout: give an --output for each of the others")
     for format_name, output in zip(formats, outputs, strict=False):
         text = render(
-            format_name, report, RenderOptions(timings=timings, show_modules=show_modules)
+            format_name,
+            report,
+            RenderOptions(timings=timings, show_modules=show_modules, findings_only=findings_only),
         )
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
@@ -180,8 +262,11 @@ def _write_outputs(
             width=width,
             timings=timings,
             show_modules=show_modules,
+            findings_only=findings_only,
         )
         click.echo(render(format_name, report, options), nl=False)
+        return format_name
+    return None
 
 
 def _format_options(func: F) -> F:
@@ -214,21 +299,14 @@ def _format_options(func: F) -> F:
     epilog="Examples:\n\n  seamfinder analyze fixtures/django_shop\n\n"
     "  seamfinder analyze . --format json --output report.json"
 )
-@_common_options
+@_project_options
+@_gate_options
 @_format_options
 @click.option("--show-modules", is_flag=True, help="List each component's modules.")
 @_handle_errors
 def analyze(
-    path: Path,
-    config_file: Path | None,
-    depth: int | None,
-    extend_exclude: tuple[str, ...],
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    fail_on: str | None,
-    exit_zero: bool,
-    cache_dir: Path | None,
-    no_cache: bool,
+    project: ProjectArgs,
+    gate: GateArgs,
     formats: tuple[str, ...],
     outputs: tuple[Path, ...],
     timings: bool,
@@ -236,20 +314,173 @@ def analyze(
 ) -> None:
     """Report PATH's components, how they depend on each other, cycles and findings."""
 
-    from seamfinder.pipeline import RunOptions, run
-
-    config = _load(path, config_file, depth=depth, fail_on=fail_on, extend_exclude=extend_exclude)
-    report = run(
-        RunOptions(
-            path=path,
-            config=config,
-            display=str(path),
-            cache_dir=_cache_dir(path, cache_dir, no_cache),
-            select=select,
-            ignore=ignore,
-        )
-    )
+    config, report = _run(project, gate.fail_on)
     _write_outputs(
         report, formats or ("terminal",), outputs, timings=timings, show_modules=show_modules
     )
-    sys.exit(exit_code(report.findings, config.fail_on, exit_zero))
+    sys.exit(exit_code(report.findings, config.fail_on, gate.exit_zero))
+
+
+def _baseline_option(func: F) -> F:
+    from seamfinder.baseline import DEFAULT_BASELINE
+
+    return click.option(
+        "--baseline",
+        "baseline_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help=f"The baseline file (default: PATH/{DEFAULT_BASELINE}).",
+    )(func)
+
+
+def _baseline_path(project: ProjectArgs, baseline_file: Path | None) -> Path:
+    from seamfinder.baseline import DEFAULT_BASELINE
+
+    return baseline_file if baseline_file is not None else project.root / DEFAULT_BASELINE
+
+
+@main.command(
+    epilog="Examples:\n\n  seamfinder check\n\n"
+    "  seamfinder check . --diff origin/main --format github\n\n"
+    "  seamfinder check . --format sarif -o seamfinder.sarif --format terminal"
+)
+@_project_options
+@_gate_options
+@_format_options
+@_baseline_option
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also fail while the baseline records findings that no longer occur.",
+)
+@click.option(
+    "--diff",
+    "diff_base",
+    metavar="BASE",
+    help="Only report findings that touch files changed since the git revision BASE.",
+)
+@_handle_errors
+def check(
+    project: ProjectArgs,
+    gate: GateArgs,
+    formats: tuple[str, ...],
+    outputs: tuple[Path, ...],
+    timings: bool,
+    baseline_file: Path | None,
+    strict: bool,
+    diff_base: str | None,
+) -> None:
+    """Evaluate the rules on PATH: exit 0 clean, 1 findings at or above --fail-on, 2 failed.
+
+    With a baseline (PATH/seamfinder-baseline.json, or --baseline FILE) only findings it
+    does not record count; the ones it records but that are gone are listed as fixed.
+    """
+
+    from seamfinder import baseline, gitdiff
+    from seamfinder.reporters import MACHINE_FORMATS
+    from seamfinder.reporters.summary import summary_lines
+
+    # Everything that can fail cheaply fails before the analysis: a bad revision, a
+    # baseline that cannot be read.
+    changed = gitdiff.changed_files(project.root.resolve(), diff_base) if diff_base else None
+    baseline_path = _baseline_path(project, baseline_file)
+    entries = None
+    if baseline_file is not None or baseline_path.is_file():
+        entries = baseline.load(baseline_path, str(baseline_path))
+    config, report = _run(project, gate.fail_on)
+    findings, status = report.findings, None
+    if entries is not None:
+        ran = {rule.code for rule in report.rules}
+        comparison = baseline.compare(findings, entries, ran.__contains__)
+        recorded = sum(e.count for e in entries if e.code in ran)
+        findings, status = comparison.new, comparison.status(str(baseline_path), recorded, strict)
+    if changed is not None:
+        findings = gitdiff.only_touching(findings, changed)
+    report = replace(report, findings=findings, baseline=status, changed_since=diff_base)
+    on_stdout = _write_outputs(
+        report, formats or ("terminal",), outputs, timings=timings, findings_only=True
+    )
+    if on_stdout is None or on_stdout in MACHINE_FORMATS:
+        for line in summary_lines(report):
+            click.echo(line, err=True)
+    code = exit_code(report.findings, config.fail_on, gate.exit_zero)
+    if status is not None and status.strict and status.fixed and not gate.exit_zero:
+        code = EXIT_FINDINGS
+    sys.exit(code)
+
+
+@main.command(
+    "baseline",
+    epilog="Example:\n\n  seamfinder baseline . && git add seamfinder-baseline.json",
+)
+@_project_options
+@_baseline_option
+@_handle_errors
+def baseline_command(project: ProjectArgs, baseline_file: Path | None) -> None:
+    """Record PATH's current findings, so that check fails only on new ones.
+
+    The file is sorted JSON, keyed by fingerprint (rule code and subjects, never line
+    numbers), with a count per fingerprint: commit it and review its diffs. Entries of
+    rules this run did not evaluate (--select, --ignore) are kept as they were.
+    """
+
+    from seamfinder import baseline
+
+    _config, report = _run(project)
+    path = _baseline_path(project, baseline_file)
+    ran = {rule.code for rule in report.rules}
+    kept: tuple[BaselineEntry, ...] = ()
+    if path.is_file():
+        try:
+            kept = tuple(e for e in baseline.load(path, str(path)) if e.code not in ran)
+        except baseline.BaselineError:
+            kept = ()  # rewriting a broken file is how it gets fixed
+    entries = tuple(
+        sorted((*kept, *baseline.entries_of(report.findings)), key=lambda e: (e.code, e.subjects))
+    )
+    baseline.write(path, entries)
+    total = sum(e.count for e in entries)
+    click.echo(
+        f"seamfinder: wrote {path}: {total} finding{'s' if total != 1 else ''} "
+        f"under {len(entries)} fingerprint{'s' if len(entries) != 1 else ''}",
+        err=True,
+    )
+
+
+@main.group("rules", invoke_without_command=True)
+@click.option(
+    "-f",
+    "--format",
+    "format_name",
+    type=click.Choice(["terminal", "json"]),
+    default="terminal",
+    help="Output format of the list.",
+)
+@click.pass_context
+def rules_command(ctx: click.Context, format_name: str) -> None:
+    """List every rule: code, name, default severity and summary.
+
+    `seamfinder rules explain CODE-OR-NAME` prints a rule's documentation.
+    """
+
+    if ctx.invoked_subcommand is not None:
+        return
+    from seamfinder.reporters.catalog import render_catalog
+    from seamfinder.rules.catalog import catalog
+
+    click.echo(render_catalog(catalog(), format_name), nl=False)
+
+
+@rules_command.command("explain")
+@click.argument("rule")
+@_handle_errors
+def explain(rule: str) -> None:
+    """Print the documentation of RULE, given by code (SF101) or name (component-cycle)."""
+
+    from seamfinder.rules.catalog import rule_info
+    from seamfinder.rules.registry import get_rule
+
+    found = get_rule(rule)
+    if found is None:
+        raise Failure(f"no rule {rule!r}: `seamfinder rules` lists them")
+    info = rule_info(found)
+    click.echo(info.help or f"# {info.code} {info.name}\n\n{info.summary}\n", nl=False)

@@ -208,6 +208,12 @@ def _specificity(pattern: str) -> int:
     return sum(2 if part not in ("*", "**") else 1 for part in pattern.split("."))
 
 
+def module_pattern(pattern: str) -> re.Pattern[str]:
+    """The regex of a module pattern as components use it (contracts share the syntax)."""
+
+    return _pattern_regex(pattern)
+
+
 @lru_cache(maxsize=1024)
 def _pattern_regex(pattern: str) -> re.Pattern[str]:
     """``a.b`` matches a.b and everything under it; ``*`` one part, ``**`` any number."""

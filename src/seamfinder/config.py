@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from seamfinder.contracts import Contract, parse_contracts
 from seamfinder.errors import ConfigError
 from seamfinder.model import Severity
 
@@ -94,6 +95,7 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     rules: tuple[RuleSettings, ...] = ()
+    contracts: tuple[Contract, ...] = ()  # layers, forbidden, independence (seamfinder.contracts)
 
     @property
     def all_excludes(self) -> tuple[str, ...]:
@@ -187,6 +189,11 @@ class Section:
             raise self.error(key, f"expected a table, got {_show(value)}")
         return Section(self.source, self.field(key), value)
 
+    def sub(self, key: str, data: Mapping[str, Any]) -> Section:
+        """A table found inside this one under ``key`` (an array item: ``contracts[0]``)."""
+
+        return Section(self.source, self.field(key), data)
+
     def items(self) -> Iterator[tuple[str, Any]]:
         """Iterate a table whose keys are user names (components, tables...)."""
 
@@ -219,6 +226,8 @@ _TOP_LEVEL_KEYS = (
     "select",
     "ignore",
     "rules",
+    "layers",
+    "contracts",
 )
 
 
@@ -287,6 +296,7 @@ def parse_config(section: Section) -> Config:
         select=_codes(section, "select"),
         ignore=_codes(section, "ignore"),
         rules=_rules(section.table("rules")),
+        contracts=parse_contracts(section),
     )
     section.finish()
     return config

@@ -191,6 +191,49 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """A rule as one run applied it: identity, configured severity and its documentation."""
+
+    code: str
+    name: str
+    severity: Severity  # after configuration overrides
+    summary: str  # one line
+    description: str = ""  # the page's "What it does" section, Markdown
+    help: str = ""  # the whole rule page, Markdown
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineEntry:
+    """Findings recorded in a baseline under one fingerprint (several sites may share one)."""
+
+    code: str
+    rule: str
+    subjects: tuple[str, ...]
+    message: str  # of the first finding, to make the file reviewable
+    count: int
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.code, self.subjects)
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineStatus:
+    """How this run compares with a baseline; the report's findings are the new ones only."""
+
+    path: str  # the baseline file, as given
+    recorded: int  # findings the file records (sum of counts)
+    known: int  # findings of this run the baseline accounts for (not reported)
+    new: int  # findings of this run above the baseline
+    fixed: tuple[BaselineEntry, ...]  # recorded but gone; ``count`` = how many are gone
+    strict: bool = False  # --strict: fixed entries fail the run until the file is rewritten
+
+    @property
+    def fixed_count(self) -> int:
+        return sum(entry.count for entry in self.fixed)
+
+
+@dataclass(frozen=True, slots=True)
 class Stats:
     files_seen: int
     files_analysed: int
@@ -258,3 +301,6 @@ class Report:
     models: tuple[ModelDef, ...] = ()
     data_access: tuple[DataAccess, ...] = ()
     transactions: tuple[Transaction, ...] = ()
+    rules: tuple[RuleInfo, ...] = ()  # the rules this run evaluated, sorted by code
+    baseline: BaselineStatus | None = None  # set by ``check`` when a baseline is used
+    changed_since: str | None = None  # ``check --diff BASE``: findings touch files changed since

@@ -14,12 +14,15 @@ from seamfinder.analysis.state import Analysis
 from seamfinder.collect.django import read_django_setup
 from seamfinder.collect.imports import build_import_graph
 from seamfinder.collect.source import decode_source, parse_source
+from seamfinder.collect.suppressions import read_suppressions
 from seamfinder.components import detect_components
 from seamfinder.config import Config
 from seamfinder.discovery import Project, discover
 from seamfinder.graph import component_dependencies
 from seamfinder.model import ROOT_COMPONENT, ParseFailure, Report, Stats
+from seamfinder.rules.catalog import evaluated_rules
 from seamfinder.rules.registry import contexts, evaluate
+from seamfinder.rules.suppression import apply_suppressions
 
 CACHE_DIR_NAME = ".seamfinder_cache"
 
@@ -122,6 +125,7 @@ def analyse(options: RunOptions) -> Analysis:
         metrics=component_metrics(names, dependencies),
         matrix=dependency_matrix(names, dependencies, cycles),
         failures=tuple(failures[path] for path in sorted(failures)),
+        suppressions=read_suppressions(sources.texts),
     )
 
 
@@ -131,6 +135,8 @@ def run(options: RunOptions) -> Report:
     rule_contexts = tuple(contexts(options.config, options.select, options.ignore))
     analysis = analyse(options)
     findings = evaluate(analysis, rule_contexts)
+    # Here, not in a command, so that analyze and check always agree on what is suppressed.
+    findings = apply_suppressions(findings, analysis.suppressions, rule_contexts)
     files = len(analysis.project.files)
     failed = len(analysis.failures)
     stats = Stats(
@@ -152,4 +158,5 @@ def run(options: RunOptions) -> Report:
         models=analysis.models,
         data_access=analysis.data_access,
         transactions=analysis.transactions,
+        rules=evaluated_rules(rule_contexts),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from seamfinder.collect.suppressions import SuppressionComment
 from seamfinder.components import ComponentMap
 from seamfinder.config import Config
 from seamfinder.discovery import Project
@@ -34,6 +35,7 @@ class Analysis:
     models: tuple[ModelDef, ...] = ()
     data_access: tuple[DataAccess, ...] = ()
     transactions: tuple[Transaction, ...] = ()
+    suppressions: tuple[SuppressionComment, ...] = ()  # ``# seamfinder: ignore[...]`` comments
 
     def module_path(self, module: str) -> str | None:
         return next((f.path for f in self.project.files if f.module == module), None)

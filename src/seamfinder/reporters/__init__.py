@@ -19,6 +19,7 @@ class RenderOptions:
     width: int = 120
     timings: bool = False
     show_modules: bool = False
+    findings_only: bool = False  # ``check``: the findings and the count, not the whole report
 
 
 def _terminal(report: Report, options: RenderOptions) -> str:
@@ -35,7 +36,10 @@ def _terminal(report: Report, options: RenderOptions) -> str:
         highlight=False,
         emoji=False,
     )
-    terminal.render(report, console, show_modules=options.show_modules)
+    if options.findings_only:
+        terminal.render_check(report, console)
+    else:
+        terminal.render(report, console, show_modules=options.show_modules)
     return buffer.getvalue()
 
 
@@ -45,9 +49,37 @@ def _json(report: Report, options: RenderOptions) -> str:
     return json.render(report, timings=options.timings)
 
 
+def _sarif(report: Report, options: RenderOptions) -> str:
+    from seamfinder.reporters import sarif
+
+    return sarif.render(report)
+
+
+def _junit(report: Report, options: RenderOptions) -> str:
+    from seamfinder.reporters import junit
+
+    return junit.render(report)
+
+
+def _github(report: Report, options: RenderOptions) -> str:
+    from seamfinder.reporters import github
+
+    return github.render(report)
+
+
+def _markdown(report: Report, options: RenderOptions) -> str:
+    from seamfinder.reporters import markdown
+
+    return markdown.render(report)
+
+
 FORMATS: dict[str, Callable[[Report, RenderOptions], str]] = {
     "terminal": _terminal,
     "json": _json,
+    "sarif": _sarif,
+    "junit": _junit,
+    "github": _github,
+    "markdown": _markdown,
 }
 
 MACHINE_FORMATS = frozenset(FORMATS) - {"terminal"}

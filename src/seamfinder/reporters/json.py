@@ -13,6 +13,7 @@ from typing import Any
 from seamfinder import __version__
 from seamfinder.model import (
     JSON_VERSION,
+    BaselineStatus,
     Cycle,
     DataAccess,
     Dependency,
@@ -67,12 +68,37 @@ def to_document(report: Report, timings: bool = False) -> dict[str, Any]:
         "models": [_model(m) for m in report.models],
         "data_access": [_access(a) for a in report.data_access],
         "transactions": [_transaction(t) for t in report.transactions],
+        "baseline": _baseline(report.baseline),
+        "changed_since": report.changed_since,
         "stats": {
             "files_seen": report.stats.files_seen,
             "files_analysed": report.stats.files_analysed,
             "files_failed": report.stats.files_failed,
             "seconds": report.stats.seconds if timings else None,
         },
+    }
+
+
+def _baseline(status: BaselineStatus | None) -> dict[str, Any] | None:
+    if status is None:
+        return None
+    return {
+        "path": status.path,
+        "recorded": status.recorded,
+        "known": status.known,
+        "new": status.new,
+        "strict": status.strict,
+        "fixed": [
+            {
+                "code": e.code,
+                "rule": e.rule,
+                "subjects": list(e.subjects),
+                "fingerprint": e.fingerprint,
+                "count": e.count,
+                "message": e.message,
+            }
+            for e in status.fixed
+        ],
     }
 
 

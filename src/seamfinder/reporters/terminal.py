@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from seamfinder.model import ROOT_COMPONENT, Finding, Report, Severity
+from seamfinder.reporters.summary import summary_lines
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _MAX_SITES = 3
@@ -34,6 +35,40 @@ def sections(
         blocks.append(_pairs(report))
     blocks.append(_findings(report.findings))
     return blocks
+
+
+def render_check(report: Report, console: Console) -> None:
+    """What ``check`` shows: only the findings, what the baseline no longer needs, the count.
+
+    One finding per line, never wrapped (``soft_wrap``): CI logs are searched with grep.
+    """
+
+    def line(text: Text) -> None:
+        console.print(text, soft_wrap=True)
+
+    for finding in report.findings:
+        line(_finding_line(finding))
+        for related in finding.related[:_MAX_SITES]:
+            line(Text(f"    also {related}", style="dim"))
+        if len(finding.related) > _MAX_SITES:
+            line(Text(f"    … and {len(finding.related) - _MAX_SITES} more", style="dim"))
+    if report.baseline is not None and report.baseline.fixed:
+        line(Text("Fixed since the baseline:", style="bold green"))
+        for entry in report.baseline.fixed:
+            times = f" ({entry.count}x)" if entry.count > 1 else ""
+            line(Text(f"  {entry.code} [{entry.rule}] {entry.message}{times}"))
+    for summary in summary_lines(report):
+        line(Text(summary, style="bold"))
+
+
+def _finding_line(finding: Finding) -> Text:
+    line = Text()
+    loc = finding.location
+    line.append(f"{loc.path}:{loc.line}:{loc.column} " if loc else "")
+    line.append(f"{finding.code} ", style=_SEVERITY_STYLE[finding.severity])
+    line.append(f"[{finding.rule}] ", style="dim")
+    line.append(finding.message)
+    return line
 
 
 def _header(report: Report) -> Text:
@@ -195,14 +230,7 @@ def _findings(findings: Sequence[Finding]) -> RenderableType:
     if not findings:
         return Text("No findings.", style="bold green")
     parts: list[RenderableType] = [Text(f"Findings ({len(findings)})", style="bold")]
-    for finding in findings:
-        line = Text()
-        loc = finding.location
-        line.append(f"{loc.path}:{loc.line}:{loc.column} " if loc else "")
-        line.append(f"{finding.code} ", style=_SEVERITY_STYLE[finding.severity])
-        line.append(f"[{finding.rule}] ", style="dim")
-        line.append(finding.message)
-        parts.append(line)
+    parts.extend(_finding_line(finding) for finding in findings)
     counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
     summary = ", ".join(
         f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in reversed(counts.items()) if n

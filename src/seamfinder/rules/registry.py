@@ -30,6 +30,9 @@ class Option:
     name: str
     default: Any
     help: str
+    # Validates and converts a configured value, raising ValueError with the problem; for
+    # options whose type alone says too little (a threshold, a table of thresholds).
+    parse: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +106,7 @@ def rule(
 
 def all_rules() -> tuple[Rule, ...]:
     # Importing the rule modules registers them; kept here so callers need one import.
-    from seamfinder.rules import data, health, imports  # noqa: F401
+    from seamfinder.rules import coupling, data, health, imports  # noqa: F401
 
     return tuple(_RULES[code] for code in sorted(_RULES))
 
@@ -158,6 +161,17 @@ def contexts(
                         f"unknown option (options: {names}, severity)",
                     )
                 default = options[key]
+                parse = next(o.parse for o in registered.options if o.name == key)
+                if parse is not None:
+                    try:
+                        options[key] = parse(value)
+                    except ValueError as exc:
+                        raise ConfigError(
+                            config.source,
+                            f"tool.seamfinder.rules.{registered.code}.{key}",
+                            str(exc),
+                        ) from None
+                    continue
                 if default is not None and type(value) is not type(default):
                     raise ConfigError(
                         config.source,

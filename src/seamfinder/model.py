@@ -273,6 +273,30 @@ class DataAccess:
     detail: str = ""  # e.g. the field name or the SQL verb
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class TableOwner:
+    """Who owns a table: the component defining its model, unless configuration says."""
+
+    table: str
+    owner: str | None  # None: defined outside the analysed code (django.contrib, ...)
+    shared: bool = False  # declared shared in [tool.seamfinder.tables]
+    declared: bool = False  # owner set in [tool.seamfinder.tables]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class TableUse:
+    """One cell row of the data-access matrix: how a component uses a table."""
+
+    component: str
+    table: str
+    owner: str | None
+    defines: int = 0
+    reads: int = 0
+    writes: int = 0
+    relations: int = 0
+    raw_sql: int = 0
+
+
 @dataclass(frozen=True, slots=True)
 class Transaction:
     """A transaction scope and the tables written inside it."""
@@ -301,6 +325,8 @@ class Report:
     models: tuple[ModelDef, ...] = ()
     data_access: tuple[DataAccess, ...] = ()
     transactions: tuple[Transaction, ...] = ()
+    tables: tuple[TableOwner, ...] = ()
+    data_matrix: tuple[TableUse, ...] = ()
     rules: tuple[RuleInfo, ...] = ()  # the rules this run evaluated, sorted by code
     baseline: BaselineStatus | None = None  # set by ``check`` when a baseline is used
     changed_since: str | None = None  # ``check --diff BASE``: findings touch files changed since

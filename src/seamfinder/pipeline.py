@@ -8,16 +8,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from seamfinder import __version__
 from seamfinder.analysis.coupling import component_metrics, coupled_pairs, dependency_matrix
 from seamfinder.analysis.cycles import find_cycles
+from seamfinder.analysis.data import data_matrix, owners_by_table
 from seamfinder.analysis.state import Analysis
+from seamfinder.collect.cache import FileCache
+from seamfinder.collect.datapass import FactsResult, start_facts
 from seamfinder.collect.django import read_django_setup
 from seamfinder.collect.imports import build_import_graph
-from seamfinder.collect.source import decode_source, parse_source
+from seamfinder.collect.scan import count_lines
+from seamfinder.collect.source import decode_source
 from seamfinder.collect.suppressions import read_suppressions
-from seamfinder.components import detect_components
+from seamfinder.components import ComponentMap, detect_components
 from seamfinder.config import Config
+from seamfinder.datagraph import resolve_data
 from seamfinder.discovery import Project, discover
+from seamfinder.errors import ConfigError
 from seamfinder.graph import component_dependencies
 from seamfinder.model import ROOT_COMPONENT, ParseFailure, Report, Stats
 from seamfinder.rules.catalog import evaluated_rules
@@ -39,9 +46,10 @@ class RunOptions:
 
 @dataclass(frozen=True, slots=True)
 class Sources:
-    """Every analysed file read once: decoded text, line counts, and what failed."""
+    """Every analysed file read once: bytes, decoded text, line counts, and what failed."""
 
-    texts: Mapping[str, str]
+    data: Mapping[str, bytes]  # by path
+    texts: Mapping[str, str]  # by path
     lines: Mapping[str, int]  # by module
     failures: Mapping[str, ParseFailure]
 
@@ -66,44 +74,53 @@ def prepare_cache_dir(cache_dir: Path | None) -> Path | None:
 
 
 def read_sources(project: Project) -> Sources:
+    data: dict[str, bytes] = {}
     texts: dict[str, str] = {}
     lines: dict[str, int] = {}
     failures: dict[str, ParseFailure] = {}
     for source in project.files:
         try:
-            data = project.absolute(source.path).read_bytes()
+            content = project.absolute(source.path).read_bytes()
         except OSError as exc:
             failures[source.path] = ParseFailure(source.path, f"cannot read: {exc.strerror}")
             lines[source.module] = 0
             continue
-        lines[source.module] = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
-        text = decode_source(source.path, data)
+        data[source.path] = content
+        lines[source.module] = count_lines(content)
+        text = decode_source(source.path, content)
         if isinstance(text, ParseFailure):
             failures[source.path] = text
-            continue
-        texts[source.path] = text
-        if not _in_package(project, source.module):
-            # grimp never sees loose modules, so it cannot vouch for their syntax.
-            parsed = parse_source(source.path, data)
-            if isinstance(parsed, ParseFailure):
-                failures[source.path] = parsed
-    return Sources(texts, lines, failures)
+        else:
+            texts[source.path] = text
+    return Sources(data, texts, lines, failures)
 
 
-def _in_package(project: Project, module: str) -> bool:
-    top = module.split(".", 1)[0]
-    return any(p.name == top for p in project.packages)
+def _packaged(project: Project) -> frozenset[str]:
+    """Paths of files inside packages: grimp parses those, so it vouches for their syntax."""
+
+    packages = {p.name for p in project.packages}
+    return frozenset(f.path for f in project.files if f.module.split(".", 1)[0] in packages)
 
 
-def analyse(options: RunOptions) -> Analysis:
+def analyse(options: RunOptions) -> tuple[Analysis, FactsResult]:
     config = options.config
     project = discover(options.path, config, options.display)
     cache_dir = prepare_cache_dir(options.cache_dir)
     sources = read_sources(project)
+    # The data pass starts first (in worker processes when it is large) so that grimp
+    # builds the import graph meanwhile.
+    pending = start_facts(
+        project.files,
+        sources.data,
+        _packaged(project),
+        FileCache(cache_dir, "facts", __version__),
+    )
     scan = build_import_graph(project, sources.texts, sources.failures, cache_dir)
-    failures = {**sources.failures, **{f.path: f for f in scan.failures}}
+    facts = pending.result()
+    failures = {**facts.failures, **sources.failures, **{f.path: f for f in scan.failures}}
     django = read_django_setup(project.files, sources.texts)
     component_map = detect_components(project, config, sources.lines, django)
+    _check_table_owners(config, component_map)
     names = [c.name for c in component_map.components]
     dependencies = component_dependencies(
         scan.edges, component_map.component_of, config.ignore_type_checking_imports
@@ -115,7 +132,13 @@ def analyse(options: RunOptions) -> Analysis:
         [n for n in names if n != ROOT_COMPONENT],
         [d for d in dependencies if ROOT_COMPONENT not in (d.source, d.target)],
     )
-    return Analysis(
+    data = resolve_data(
+        (facts.facts[path] for path in sorted(facts.facts)),
+        component_map.component_of,
+        component_map.app_label_of,
+        config.tables,
+    )
+    analysis = Analysis(
         project=project,
         config=config,
         components=component_map,
@@ -125,15 +148,31 @@ def analyse(options: RunOptions) -> Analysis:
         metrics=component_metrics(names, dependencies),
         matrix=dependency_matrix(names, dependencies, cycles),
         failures=tuple(failures[path] for path in sorted(failures)),
+        models=data.models,
+        data_access=data.accesses,
+        transactions=data.transactions,
+        tables=data.tables,
         suppressions=read_suppressions(sources.texts),
     )
+    return analysis, facts
+
+
+def _check_table_owners(config: Config, components: ComponentMap) -> None:
+    known = {c.name for c in components.components}
+    for table, owner in config.tables.owners:
+        if owner not in known:
+            raise ConfigError(
+                config.source,
+                f"tool.seamfinder.tables.owners.{table}",
+                f"no component named {owner!r} (components: {', '.join(sorted(known))})",
+            )
 
 
 def run(options: RunOptions) -> Report:
     started = time.perf_counter()
     # Rule settings are validated before any work, so a bad config fails fast.
     rule_contexts = tuple(contexts(options.config, options.select, options.ignore))
-    analysis = analyse(options)
+    analysis, facts = analyse(options)
     findings = evaluate(analysis, rule_contexts)
     # Here, not in a command, so that analyze and check always agree on what is suppressed.
     findings = apply_suppressions(findings, analysis.suppressions, rule_contexts)
@@ -144,6 +183,8 @@ def run(options: RunOptions) -> Report:
         files_analysed=files - failed,
         files_failed=failed,
         seconds=round(time.perf_counter() - started, 3),
+        files_parsed=facts.parsed,
+        cache_hits=facts.cache_hits,
     )
     return Report(
         root=analysis.project.display_root,
@@ -158,5 +199,7 @@ def run(options: RunOptions) -> Report:
         models=analysis.models,
         data_access=analysis.data_access,
         transactions=analysis.transactions,
+        tables=analysis.tables,
+        data_matrix=data_matrix(analysis.data_access, owners_by_table(analysis.tables)),
         rules=evaluated_rules(rule_contexts),
     )

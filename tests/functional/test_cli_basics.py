@@ -91,17 +91,29 @@ def test_installed_namesake_is_refused_not_analysed(write_project) -> None:  # t
     assert "package 'click' resolves to" in err and "would be analysed instead" in err
 
 
-def test_unimported_namesake_on_sys_path_loses_to_the_project(write_project, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_unimported_namesake_on_sys_path_loses_to_the_project(
+    write_project, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     # An installed package of the same name that nobody imported yet: the project's own
     # folder goes first on sys.path, so it is the one analysed.
     site = tmp_path / "site-packages"
     (site / "ledgerkit").mkdir(parents=True)
     (site / "ledgerkit" / "__init__.py").write_text("", encoding="utf-8")
     monkeypatch.syspath_prepend(str(site))
-    root = write_project({"ledgerkit/__init__.py": "", "ledgerkit/a.py": "from ledgerkit import b\n", "ledgerkit/b.py": ""})
+    root = write_project(
+        {
+            "ledgerkit/__init__.py": "",
+            "ledgerkit/a.py": "from ledgerkit import b\n",
+            "ledgerkit/b.py": "",
+        }
+    )
     code, out, _ = run("analyze", str(root), "--no-cache", "--format", "json", "--depth", "0")
     assert code == 0
-    assert json.loads(out)["components"][0]["modules"] == ["ledgerkit", "ledgerkit.a", "ledgerkit.b"]
+    assert json.loads(out)["components"][0]["modules"] == [
+        "ledgerkit",
+        "ledgerkit.a",
+        "ledgerkit.b",
+    ]
 
 
 def test_unparsable_file_is_a_finding_and_the_rest_is_analysed(write_project) -> None:  # type: ignore[no-untyped-def]

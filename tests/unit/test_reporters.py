@@ -23,15 +23,20 @@ from seamfinder.model import (
     Component,
     ComponentMetrics,
     Cycle,
+    DataAccess,
     Dependency,
     DependencyMatrix,
     Finding,
     ImportEdge,
     Location,
+    ModelDef,
     Report,
     RuleInfo,
     Severity,
     Stats,
+    TableOwner,
+    TableUse,
+    Transaction,
 )
 from seamfinder.reporters import FORMATS, MACHINE_FORMATS, RenderOptions, render
 
@@ -169,6 +174,16 @@ def sample_report() -> Report:
         ),
         Component("<root>", "root", ("shop",), 1, "modules that belong to no component"),
     )
+    payment_write = DataAccess(
+        "shop.orders.services",
+        "payments_payment",
+        "write",
+        Location("shop/orders/services.py", 12, 9),
+        "shop.orders",
+        "checkout",
+        "manager.create",
+        "create",
+    )
     return Report(
         root="shop",
         components=components,
@@ -211,6 +226,42 @@ def sample_report() -> Report:
             strict=True,
         ),
         changed_since="origin/main",
+        models=(
+            ModelDef(
+                "shop.orders.models.Order",
+                "orders_order",
+                "shop.orders",
+                Location("shop/orders/models.py", 5, 1),
+                "django",
+            ),
+            ModelDef(
+                "shop.payments.models.Payment",
+                "payments_payment",
+                "shop.payments",
+                Location("shop/payments/models.py", 4, 1),
+                "django",
+            ),
+        ),
+        data_access=(payment_write,),
+        transactions=(
+            Transaction(
+                "shop.orders.services",
+                "shop.orders",
+                Location("shop/orders/services.py", 9, 5),
+                "checkout",
+                "atomic",
+                (payment_write,),
+            ),
+        ),
+        tables=(
+            TableOwner("orders_order", "shop.orders"),
+            TableOwner("payments_payment", "shop.payments"),
+        ),
+        data_matrix=(
+            TableUse("shop.orders", "orders_order", "shop.orders", defines=1, reads=2, writes=1),
+            TableUse("shop.orders", "payments_payment", "shop.payments", writes=1, relations=1),
+            TableUse("shop.payments", "payments_payment", "shop.payments", defines=1),
+        ),
     )
 
 

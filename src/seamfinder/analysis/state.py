@@ -17,6 +17,7 @@ from seamfinder.model import (
     ImportEdge,
     ModelDef,
     ParseFailure,
+    TableOwner,
     Transaction,
 )
 
@@ -35,6 +36,7 @@ class Analysis:
     models: tuple[ModelDef, ...] = ()
     data_access: tuple[DataAccess, ...] = ()
     transactions: tuple[Transaction, ...] = ()
+    tables: tuple[TableOwner, ...] = ()
     suppressions: tuple[SuppressionComment, ...] = ()  # ``# seamfinder: ignore[...]`` comments
 
     def module_path(self, module: str) -> str | None:

@@ -9,7 +9,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from seamfinder.model import ROOT_COMPONENT, Finding, Report, Severity
+from seamfinder.model import ROOT_COMPONENT, Finding, Report, Severity, TableUse
 from seamfinder.reporters.summary import summary_lines
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -33,8 +33,84 @@ def sections(
     blocks.append(_cycles(report))
     if report.coupled_pairs:
         blocks.append(_pairs(report))
+    if report.data_matrix:
+        blocks.append(_data_ownership(report))
+        crossing = _crossing_tables(report)
+        if crossing is not None:
+            blocks.append(crossing)
     blocks.append(_findings(report.findings))
     return blocks
+
+
+_KIND_LETTERS = (("writes", "W"), ("reads", "R"), ("relations", "F"), ("raw_sql", "S"))
+
+
+def _uses(use: TableUse) -> str:
+    """``W2 R1 F1``: write, read, foreign-key/relationship and raw-SQL sites."""
+
+    return " ".join(
+        f"{letter}{getattr(use, name)}" for name, letter in _KIND_LETTERS if getattr(use, name)
+    )
+
+
+def _data_ownership(report: Report) -> Table:
+    owned: dict[str, set[str]] = {}
+    foreign: dict[str, set[str]] = {}
+    for use in report.data_matrix:
+        if use.owner == use.component:
+            owned.setdefault(use.component, set()).add(use.table)
+        elif use.owner is not None and (use.reads or use.writes or use.relations or use.raw_sql):
+            foreign.setdefault(use.component, set()).add(use.table)
+    table = Table(
+        title="Data ownership", title_justify="left", box=box.SIMPLE_HEAD, title_style="bold"
+    )
+    table.add_column("component", style="bold")
+    table.add_column("owns", justify="right")
+    table.add_column("foreign tables it touches", overflow="fold")
+    for component in report.components:
+        mine, theirs = owned.get(component.name, set()), foreign.get(component.name, set())
+        if not mine and not theirs:
+            continue
+        shown = ", ".join(sorted(theirs)[:8]) + (
+            f", … {len(theirs) - 8} more" if len(theirs) > 8 else ""
+        )
+        table.add_row(
+            component.name, str(len(mine)), Text(shown or "-", style="dim" if not theirs else "")
+        )
+    return table
+
+
+def _crossing_tables(report: Report) -> Table | None:
+    """Tables used by more than their owner: where the data boundaries leak."""
+
+    by_table: dict[str, list[TableUse]] = {}
+    for use in report.data_matrix:
+        by_table.setdefault(use.table, []).append(use)
+    rows = []
+    for name, uses in sorted(by_table.items()):
+        owner = uses[0].owner
+        others = [u for u in uses if u.component != owner and _uses(u)]
+        if owner is None or not others or any(t.table == name and t.shared for t in report.tables):
+            continue
+        rows.append((name, owner, "; ".join(f"{u.component} {_uses(u)}" for u in others)))
+    if not rows:
+        return None
+    table = Table(
+        title="Tables used across components",
+        caption="W write, R read, F foreign key or relationship, S raw SQL (sites)",
+        title_justify="left",
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        title_style="bold",
+    )
+    table.add_column("table", style="bold")
+    table.add_column("owner")
+    table.add_column("used by", overflow="fold")
+    for row in rows[:40]:
+        table.add_row(*row)
+    if len(rows) > 40:
+        table.add_row(Text(f"… {len(rows) - 40} more (all in --format json)", style="dim"), "", "")
+    return table
 
 
 def render_check(report: Report, console: Console) -> None:

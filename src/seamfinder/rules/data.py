@@ -1,1 +1,196 @@
 """SF2xx: data ownership across component boundaries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from seamfinder.analysis.data import (
+    ForeignAccess,
+    foreign_accesses,
+    owners_by_table,
+    transaction_owners,
+    writers_by_table,
+)
+from seamfinder.analysis.state import Analysis
+from seamfinder.model import DataAccess, Finding, Severity
+from seamfinder.rules.registry import RuleContext, rule
+
+# Idioms that only name a model (an import, a get_model call): reported only when the
+# module touches that table nowhere else, so that one use is one finding, not two.
+_NAMING_VIAS = frozenset({"import", "get_model"})
+
+
+def _once_per_site(found: Iterable[ForeignAccess]) -> list[ForeignAccess]:
+    """One finding per (file, line, table): a chain reaching a table twice is one site."""
+
+    seen: dict[tuple[str, int, str], ForeignAccess] = {}
+    for item in found:
+        loc = item.access.location
+        seen.setdefault((loc.path, loc.line, item.access.table), item)
+    return [seen[key] for key in sorted(seen)]
+
+
+def _where(access: DataAccess) -> str:
+    return f"{access.module}:{access.scope}" if access.scope else access.module
+
+
+def _subjects(access: DataAccess) -> tuple[str, ...]:
+    return (access.component, access.module, access.scope, access.table)
+
+
+@rule(
+    "SF201",
+    "cross-boundary-write",
+    Severity.ERROR,
+    "A component writes a table that another component owns.",
+)
+def cross_boundary_write(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    owners = owners_by_table(analysis.tables)
+    for item in _once_per_site(
+        foreign_accesses(analysis.data_access, owners, frozenset({"write"}))
+    ):
+        access = item.access
+        yield ctx.finding(
+            f"{access.component} writes {access.table}, owned by {item.owner} "
+            f"({access.via}, in {_where(access)})",
+            access.location,
+            _subjects(access),
+            source_component=access.component,
+            target_component=item.owner,
+        )
+
+
+@rule(
+    "SF202",
+    "cross-boundary-read",
+    Severity.WARNING,
+    "A component reads a table that another component owns.",
+)
+def cross_boundary_read(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    owners = owners_by_table(analysis.tables)
+    written = {
+        (a.location.path, a.location.line, a.table)
+        for a in analysis.data_access
+        if a.kind == "write"
+    }
+    used: dict[tuple[str, str], int] = defaultdict(int)  # (module, table) -> sites not naming
+    for access in analysis.data_access:
+        if (
+            access.kind in ("read", "write", "relation", "raw-sql")
+            and access.via not in _NAMING_VIAS
+        ):
+            used[(access.module, access.table)] += 1
+    reads = [
+        item
+        for item in foreign_accesses(analysis.data_access, owners, frozenset({"read"}))
+        if (item.access.location.path, item.access.location.line, item.access.table) not in written
+        and not (item.access.via in _NAMING_VIAS and used[(item.access.module, item.access.table)])
+    ]
+    for item in _once_per_site(reads):
+        access = item.access
+        how = "imports the model" if access.via == "import" else access.via
+        yield ctx.finding(
+            f"{access.component} reads {access.table}, owned by {item.owner} "
+            f"({how}, in {_where(access)})",
+            access.location,
+            _subjects(access),
+            source_component=access.component,
+            target_component=item.owner,
+        )
+
+
+@rule(
+    "SF203",
+    "cross-boundary-relation",
+    Severity.WARNING,
+    "A foreign key or relationship points into a table that another component owns.",
+)
+def cross_boundary_relation(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    owners = owners_by_table(analysis.tables)
+    found = foreign_accesses(analysis.data_access, owners, frozenset({"relation"}))
+    for item in _once_per_site(found):
+        access = item.access
+        yield ctx.finding(
+            f"{access.scope or access.module}.{access.detail} ({access.via}) in "
+            f"{access.component} points at {access.table}, owned by {item.owner}",
+            access.location,
+            (access.component, access.module, access.scope, access.detail, access.table),
+            source_component=access.component,
+            target_component=item.owner,
+        )
+
+
+@rule(
+    "SF204",
+    "cross-boundary-raw-sql",
+    Severity.ERROR,
+    "Raw SQL in one component queries a table that another component owns.",
+)
+def cross_boundary_raw_sql(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    owners = owners_by_table(analysis.tables)
+    found = foreign_accesses(analysis.data_access, owners, frozenset({"raw-sql"}))
+    for item in _once_per_site(found):
+        access = item.access
+        yield ctx.finding(
+            f"raw SQL in {_where(access)} ({access.via}) {access.detail}s {access.table}, "
+            f"owned by {item.owner}",
+            access.location,
+            _subjects(access),
+            source_component=access.component,
+            target_component=item.owner,
+        )
+
+
+@rule(
+    "SF205",
+    "shared-table-writes",
+    Severity.WARNING,
+    "A table is written by more than one component: shared persistence.",
+)
+def shared_table_writes(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    owners = owners_by_table(analysis.tables)
+    definitions = {
+        m.table: m for m in sorted(analysis.models, key=lambda m: (m.abstract, m.location))
+    }
+    for table, writers in sorted(writers_by_table(analysis.data_access).items()):
+        info = owners.get(table)
+        definition = definitions.get(table)
+        if len(writers) < 2 or info is None or info.owner is None or info.shared:
+            continue
+        if definition is None:
+            continue
+        yield ctx.finding(
+            f"{table} (owned by {info.owner}) is written by {len(writers)} components: "
+            f"{', '.join(sorted(writers))}",
+            definition.location,
+            (table,),
+            source_component=info.owner,
+        )
+
+
+@rule(
+    "SF206",
+    "cross-component-transaction",
+    Severity.WARNING,
+    "A transaction writes tables of several components: splitting them needs a saga.",
+)
+def cross_component_transaction(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    owners = owners_by_table(analysis.tables)
+    for transaction in analysis.transactions:
+        involved = transaction_owners(transaction, owners)
+        if len(involved) < 2:
+            continue
+        tables = sorted({w.table for w in transaction.writes})
+        where = (
+            f"{transaction.module}:{transaction.scope}" if transaction.scope else transaction.module
+        )
+        yield ctx.finding(
+            f"transaction ({transaction.kind}) in {where} writes tables of "
+            f"{len(involved)} components ({', '.join(involved)}): {', '.join(tables)}",
+            transaction.location,
+            (transaction.module, transaction.scope, transaction.kind),
+            source_component=transaction.component,
+            target_component=next((o for o in involved if o != transaction.component), None),
+            related=tuple(sorted({w.location for w in transaction.writes})),
+        )

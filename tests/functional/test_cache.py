@@ -1,0 +1,137 @@
+"""The per-file cache: warm runs parse nothing, an edit re-parses one file, corruption heals."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from seamfinder.cli import main
+from seamfinder.collect.cache import FileCache
+from seamfinder.collect.datapass import start_facts
+from seamfinder.model import SourceFile
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    target = tmp_path / "shop"
+    shutil.copytree(REPO / "fixtures" / "django_shop", target)
+    return target
+
+
+def stats(root: Path, cache: Path) -> dict:  # type: ignore[type-arg]
+    result = CliRunner().invoke(
+        main,
+        [
+            "analyze",
+            str(root),
+            "--cache-dir",
+            str(cache),
+            "--format",
+            "json",
+            "--timings",
+            "--exit-zero",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_warm_run_parses_nothing_and_an_edit_reparses_one_file(shop: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cold = stats(shop, cache)
+    assert cold["stats"]["files_parsed"] > 20 and cold["stats"]["cache_hits"] == 0
+    warm = stats(shop, cache)
+    assert warm["stats"]["files_parsed"] == 0
+    assert warm["stats"]["cache_hits"] == cold["stats"]["files_parsed"]
+    services = shop / "orders" / "services.py"
+    services.write_text(services.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    edited = stats(shop, cache)
+    assert edited["stats"]["files_parsed"] == 1
+    del cold["stats"], warm["stats"], edited["stats"]
+    assert cold == warm  # the cache changes nothing but the time
+
+
+def test_default_cache_lives_in_the_project_and_ignores_itself(shop: Path) -> None:
+    result = CliRunner().invoke(main, ["analyze", str(shop), "--exit-zero"])
+    assert result.exit_code == 0
+    cache = shop / ".seamfinder_cache"
+    assert (cache / ".gitignore").read_text(encoding="utf-8").strip().endswith("*")
+    assert any(cache.rglob("*.json"))
+
+
+def test_no_cache_writes_nothing(shop: Path) -> None:
+    CliRunner().invoke(main, ["analyze", str(shop), "--no-cache", "--exit-zero"])
+    assert not (shop / ".seamfinder_cache").exists()
+
+
+def test_corrupt_and_foreign_entries_are_misses_and_get_rewritten(
+    shop: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    first = stats(shop, cache)
+    entries = sorted((cache / "facts").rglob("*.json"))
+    entries[0].write_text("{not json", encoding="utf-8")
+    entries[1].write_text(json.dumps({"version": "0.0.0-other", "value": {}}), encoding="utf-8")
+    entries[2].write_text(
+        json.dumps(
+            {"version": json.loads(entries[3].read_text())["version"], "value": {"facts": {"x": 1}}}
+        )
+    )
+    again = stats(shop, cache)
+    assert again["stats"]["files_parsed"] == 3
+    assert stats(shop, cache)["stats"]["files_parsed"] == 0
+    del first["stats"], again["stats"]
+    assert first == again
+
+
+def test_concurrent_runs_share_one_cache_safely(shop: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    command = [
+        sys.executable,
+        "-m",
+        "seamfinder",
+        "analyze",
+        str(shop),
+        "--cache-dir",
+        str(cache),
+        "--format",
+        "json",
+    ]
+    processes = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)
+    ]
+    outputs = [p.communicate(timeout=120) for p in processes]
+    assert all(p.returncode == 1 for p in processes), [err for _, err in outputs]
+    assert len({out for out, _ in outputs}) == 1
+    assert not list(cache.rglob(".tmp-*"))
+    assert stats(shop, cache)["stats"]["files_parsed"] == 0
+
+
+def test_unwritable_cache_is_no_cache_and_the_run_goes_on(shop: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["analyze", str(shop), "--cache-dir", str(blocker / "cache"), "--exit-zero"]
+    )
+    assert result.exit_code == 0, result.stderr
+
+
+def test_worker_pool_gives_the_same_facts_as_one_process(tmp_path: Path) -> None:
+    sources = {
+        f"pkg/m{i}.py": f"from django.db import models\nclass M{i}(models.Model):\n    n = models.IntegerField()\n".encode()
+        for i in range(80)
+    }
+    files = [SourceFile(path, path[:-3].replace("/", "."), False) for path in sorted(sources)]
+    none = FileCache(None, "facts", "test")
+    inline = start_facts(files, sources, frozenset(sources), none, jobs=1).result()
+    pooled = start_facts(files, sources, frozenset(sources), none, jobs=2).result()
+    assert inline.parsed == pooled.parsed == 80
+    assert inline.facts == pooled.facts

@@ -48,7 +48,6 @@ DJANGO_MODEL_BASES = frozenset(
 )
 # Third-party abstract model bases: their subclasses are ordinary concrete models.
 DJANGO_LIBRARY_PREFIXES = (
-    "django.",
     "mptt.",
     "treebeard.",
     "polymorphic.",
@@ -218,17 +217,15 @@ class _Resolver:
             frameworks.append("sqlalchemy")
         if not frameworks:
             return
-        m.framework = frameworks[0]
-        if m.framework == "django":
-            self._classify_django(m)
-        elif m.framework == "sqlalchemy-base":
-            m.framework = "sqlalchemy"
-            self._classify_sqlalchemy(m, direct_base=True)
-        elif m.framework == "sqlmodel-base":
-            m.framework = "sqlmodel"
-            self._classify_sqlalchemy(m, direct_base=True)
+        if "sqlalchemy-declarative" in frameworks:
+            # ``class Base(DeclarativeBase)`` defines the base models derive from.
+            m.framework, m.abstract = "sqlalchemy", True
         else:
-            self._classify_sqlalchemy(m, direct_base=False)
+            m.framework = frameworks[0]
+            if m.framework == "django":
+                self._classify_django(m)
+            else:
+                self._classify_sqlalchemy(m)
         for parent in m.parents:
             m.managers |= parent.managers
             if parent.abstract or not parent.table:
@@ -241,25 +238,21 @@ class _Resolver:
         if kind == "flask-sqlalchemy":
             # ``db = SQLAlchemy()``: ``db.Model`` is the base, ``db`` itself is not.
             return "flask-sqlalchemy" if written.endswith(".Model") else ""
-        return "sqlalchemy-base"
+        return "sqlalchemy"
 
     def _external_kind(self, base: str) -> str:
         if base in DJANGO_MODEL_BASES:
             return "django"
         if base in SQLALCHEMY_BASES:
-            return "sqlalchemy-base"
+            return "sqlalchemy-declarative"
         if base == SQLMODEL_BASE:
-            return "sqlmodel-base"
+            return "sqlmodel"
         last = base.rsplit(".", 1)[-1]
-        if (
-            base.startswith(DJANGO_LIBRARY_PREFIXES)
-            and ".models" in base
-            and (last.endswith(("Model", "Node", "Page")) or last.startswith("Abstract"))
-        ):
+        model_like = last.endswith(("Model", "Node", "Page")) or last.startswith("Abstract")
+        if base.startswith("django.") and ".models" in base and model_like:
             return "django"
-        if base.endswith(".Model") and base.count(".") == 1:
-            # ``db.Model`` where ``db`` came from another package's SQLAlchemy() instance.
-            return ""
+        if base.startswith(DJANGO_LIBRARY_PREFIXES) and model_like:
+            return "django"  # treebeard.mp_tree.MP_Node, mptt.models.MPTTModel, ...
         return ""
 
     def _classify_django(self, m: _Model) -> None:
@@ -300,19 +293,15 @@ class _Resolver:
             parts = parts[:-1]
         return parts[-1] if parts else module
 
-    def _classify_sqlalchemy(self, m: _Model, *, direct_base: bool) -> None:
+    def _classify_sqlalchemy(self, m: _Model) -> None:
         cls = m.cls
-        if cls.sa_abstract:
-            m.abstract = True
-            return
-        if direct_base and not (cls.tablename or cls.table or cls.table_ref):
-            is_sqlmodel = m.framework == "sqlmodel"
-            has_table_kw = any(k.name == "table" and k.value == "True" for k in cls.keywords)
-            # ``class Base(DeclarativeBase)`` and ``class Thing(SQLModel)`` are bases.
-            is_base = not is_sqlmodel or not has_table_kw
-            if is_base and not cls.tablename_computed and not self._inherits_computed(m):
-                return
         mapped_parent = next((p for p in m.parents if p.table), None)
+        table_keyword = any(k.name == "table" and k.value == "True" for k in cls.keywords)
+        if cls.sa_abstract or (
+            m.framework == "sqlmodel" and not table_keyword and not mapped_parent
+        ):
+            m.abstract = True  # ``__abstract__``, or a SQLModel data class without a table
+            return
         if cls.tablename:
             m.table = cls.tablename
         elif cls.table:

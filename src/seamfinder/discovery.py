@@ -19,6 +19,9 @@ from seamfinder.config import Config
 from seamfinder.errors import ProjectError
 from seamfinder.model import SourceFile
 
+# Every Alembic environment has its revision template; its folder holds migrations only.
+ALEMBIC_MARKER = "script.py.mako"
+
 
 @dataclass(frozen=True, slots=True)
 class Package:
@@ -139,6 +142,10 @@ def _walk(
     # prefix[folder] is the dotted package a folder is, or None for a plain folder.
     prefix: dict[str, str | None] = {}
     for folder, dirnames, filenames in os.walk(start):
+        if ALEMBIC_MARKER in filenames:
+            # An Alembic environment (env.py, versions/): migrations, whatever its name.
+            dirnames[:] = []
+            continue
         rel_folder = _relative(root, folder)
         parent = prefix.get(os.path.dirname(folder))
         name = os.path.basename(folder)

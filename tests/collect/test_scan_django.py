@@ -673,3 +673,18 @@ def test_model_form_meta_model_and_its_save(scan: Scan) -> None:
     meta = facts.classes[0].meta
     assert meta is not None and meta.model == ORDER
     assert accesses(facts) == [("shop.orders.views.OrderForm", "write", "instance", "save")]
+
+
+def test_a_base_from_a_star_import_resolves_through_the_module(scan: Scan) -> None:
+    facts = scan(
+        """
+        from oscar.apps.catalogue.abstract_models import *
+
+        if not is_model_registered("catalogue", "Product"):
+            class Product(AbstractProduct):
+                pass
+        """
+    )
+    (cls,) = facts.classes
+    # The resolver follows the star import from shop.orders.services.AbstractProduct.
+    assert cls.bases == (f"{facts.module}.AbstractProduct",)

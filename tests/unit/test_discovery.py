@@ -108,3 +108,16 @@ def test_source_roots_limit_the_walk(write_project) -> None:  # type: ignore[no-
 )
 def test_path_globs(pattern: str, path: str, expected: bool) -> None:
     assert PathMatcher([pattern]).matches(path, path.rsplit("/", 1)[-1]) is expected
+
+
+def test_alembic_environment_is_skipped_whatever_its_name(write_project) -> None:  # type: ignore[no-untyped-def]
+    root = write_project(
+        {
+            "app/__init__.py": "",
+            "app/db/__init__.py": "",
+            "app/db/revisions/env.py": "",
+            "app/db/revisions/script.py.mako": "",
+            "app/db/revisions/versions/ab12_add_users.py": "",
+        }
+    )
+    assert modules(discover(root, Config())) == ["app", "app.db"]

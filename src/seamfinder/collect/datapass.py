@@ -8,15 +8,23 @@ workers; the caller can meanwhile build the import graph in the main process.
 
 from __future__ import annotations
 
+import functools
 import gc
+import hashlib
 import multiprocessing
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from seamfinder import __version__
+from seamfinder.collect import facts as facts_module
+from seamfinder.collect import lower as lower_module
+from seamfinder.collect import scan as scan_module
+from seamfinder.collect import source as source_module
+from seamfinder.collect import sql as sql_module
 from seamfinder.collect.cache import FileCache
 from seamfinder.collect.facts import FACTS_VERSION, FileFacts, facts_from_json, facts_to_json
 from seamfinder.collect.scan import scan_file
@@ -108,8 +116,7 @@ def start_facts(
             continue
         prefilter = source.path in packaged
         key = cache.key(
-            __version__,
-            str(FACTS_VERSION),
+            pass_fingerprint(),
             source.path,
             source.module,
             "package" if source.is_package else "module",
@@ -135,6 +142,23 @@ def start_facts(
         for chunk in (todo[i : i + _CHUNK] for i in range(0, len(todo), _CHUNK))
     ]
     return PendingFacts(done, futures, [], executor, cache, hits)
+
+
+@functools.cache
+def pass_fingerprint() -> str:
+    """The version of the pass itself: its release, its facts format and its source code.
+
+    The source is included so that a development checkout never reads facts that an
+    older scanner wrote (a release alone would not change).
+    """
+
+    digest = hashlib.blake2b(f"{__version__}\0{FACTS_VERSION}".encode(), digest_size=16)
+    for module in (scan_module, facts_module, source_module, sql_module, lower_module):
+        try:
+            digest.update(Path(module.__file__ or "").read_bytes())
+        except OSError:
+            digest.update(module.__name__.encode())
+    return digest.hexdigest()
 
 
 def _context() -> multiprocessing.context.BaseContext:

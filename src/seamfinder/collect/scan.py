@@ -33,6 +33,7 @@ What the interpreter follows, and what it deliberately does not:
 from __future__ import annotations
 
 import ast
+import builtins
 import enum
 import re
 from typing import Any
@@ -357,6 +358,8 @@ _TERMINAL_METHODS = _with_async(
     "count exists aggregate contains explain in_bulk update delete bulk_create bulk_update"
     " paginate scalar"
 )
+_BUILTINS = frozenset(dir(builtins))
+
 # Known queryset methods: a chain on a manager other than ``objects`` must start with one
 # (``Status.choices.get`` or ``Order.status.in_`` are attributes, not managers).
 _QUERYSET_METHODS = (
@@ -775,6 +778,9 @@ class _Scanner:
             b"INSTALLED_APPS" in data or b"DATABASES" in data or b"AUTH_USER_MODEL" in data
         )
         self.want_calls = b"atomic" in data or b"begin" in data or b"commit" in data
+        # ``from x import *`` binds names the file cannot list; an unknown name then
+        # resolves to ``<module>.<name>`` and the resolver follows the star import.
+        self.star_import = b"import *" in data
         self.imports: list[ImportFact] = []
         self.classes: list[ClassFact | None] = []
         self.tables: list[TableFact] = []
@@ -873,6 +879,8 @@ class _Scanner:
             if value is not None:
                 return None if value is _HIDDEN else value
             frame = frame.lookup_parent
+        if self.star_import and name not in _BUILTINS:
+            return _Sym(f"{self.module}.{name}")
         return None
 
     def bind(self, name: str, value: Any) -> None:

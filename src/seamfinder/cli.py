@@ -82,6 +82,7 @@ class ProjectArgs:
     ignore: tuple[str, ...]
     cache_dir: Path | None
     no_cache: bool
+    history: bool
 
     @property
     def root(self) -> Path:
@@ -151,6 +152,11 @@ def _project_options(func: F) -> F:
             help="Where to keep the per-file cache (default: PATH/.seamfinder_cache).",
         ),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
+        click.option(
+            "--history",
+            is_flag=True,
+            help="Read git history for change coupling and hotspots.",
+        ),
     ]
     return _collect(func, ProjectArgs, "project", options)
 
@@ -196,6 +202,8 @@ def _run(project: ProjectArgs, fail_on: str | None = None) -> tuple[Config, Repo
         fail_on=fail_on,
         extend_exclude=project.extend_exclude,
     )
+    if project.history:
+        config = replace(config, history=replace(config.history, enabled=True))
     report = run(
         RunOptions(
             path=project.path,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -228,3 +228,36 @@ def _pattern_regex(pattern: str) -> re.Pattern[str]:
         else:
             out.append(sep + re.escape(part))
     return re.compile("".join(out) + r"(?:\.[^.]+)*")
+
+
+def path_grouper(
+    project: Project, components: ComponentMap, excluded: Callable[[str], bool]
+) -> Callable[[str], str | None]:
+    """Map any path under the root (a template, a deleted file) to its component, or None.
+
+    A current Python file maps through its module; any other path through the deepest
+    folder holding a component's modules, so that a component's templates and its files
+    deleted long ago count as its own. Excluded paths (tests, docs, migrations) and the
+    root bucket map to None: they are not part of any component's history.
+    """
+
+    by_path = {f.path: components.component_of(f.module) for f in project.files}
+    folders: dict[str, str] = {}
+    for source in project.files:
+        folder = source.path.rpartition("/")[0]
+        component = by_path[source.path]
+        if source.is_package and component != ROOT_COMPONENT:
+            folders.setdefault(folder, component)
+
+    def group_of(path: str) -> str | None:
+        if excluded(path):
+            return None
+        component = by_path.get(path)
+        if component is None:
+            folder = path.rpartition("/")[0]
+            while folder and folder not in folders:
+                folder = folder.rpartition("/")[0]
+            component = folders.get(folder)
+        return None if component in (None, ROOT_COMPONENT) else component
+
+    return group_of

@@ -71,6 +71,24 @@ class TablesConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class HistoryConfig:
+    """``[tool.seamfinder.history]``: change coupling from git (off unless enabled).
+
+    Thresholds are code-maat's defaults; ``max-components-per-commit`` leaves out sweeping
+    commits that touch many components a few files each (mass renames, new conventions).
+    """
+
+    enabled: bool = False
+    since: str | None = None  # a git date: "2024-01-01", "12 months ago"
+    max_commits: int | None = None
+    min_revs: int = 5
+    min_shared_revs: int = 5
+    min_coupling: int = 30
+    max_changeset_size: int = 30
+    max_components_per_commit: int | None = 4
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSettings:
     """Per-rule overrides: ``[tool.seamfinder.rules.SF202] severity = "error"``."""
 
@@ -96,6 +114,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     rules: tuple[RuleSettings, ...] = ()
     contracts: tuple[Contract, ...] = ()  # layers, forbidden, independence (seamfinder.contracts)
+    history: HistoryConfig = field(default_factory=HistoryConfig)
 
     @property
     def all_excludes(self) -> tuple[str, ...]:
@@ -228,6 +247,7 @@ _TOP_LEVEL_KEYS = (
     "rules",
     "layers",
     "contracts",
+    "history",
 )
 
 
@@ -297,9 +317,35 @@ def parse_config(section: Section) -> Config:
         ignore=_codes(section, "ignore"),
         rules=_rules(section.table("rules")),
         contracts=parse_contracts(section),
+        history=_history(section.table("history")),
     )
     section.finish()
     return config
+
+
+def _history(section: Section) -> HistoryConfig:
+    default = HistoryConfig()
+    since = section.string("since", "")
+    max_commits = section.integer("max-commits", 0, minimum=0)
+    max_groups = section.integer(
+        "max-components-per-commit", default.max_components_per_commit or 0
+    )
+    history = HistoryConfig(
+        enabled=section.boolean("enabled", default.enabled),
+        since=since or None,
+        max_commits=max_commits or None,
+        min_revs=section.integer("min-revs", default.min_revs),
+        min_shared_revs=section.integer("min-shared-revs", default.min_shared_revs),
+        min_coupling=section.integer("min-coupling", default.min_coupling),
+        max_changeset_size=section.integer("max-changeset-size", default.max_changeset_size, 1),
+        max_components_per_commit=max_groups or None,
+    )
+    if history.max_components_per_commit == 1:
+        raise section.error("max-components-per-commit", "expected 0 (no limit) or at least 2")
+    if history.min_coupling > 100:
+        raise section.error("min-coupling", "a coupling degree is a percentage, 0 to 100")
+    section.finish()
+    return history
 
 
 def _codes(section: Section, key: str) -> tuple[str, ...]:

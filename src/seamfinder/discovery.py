@@ -65,6 +65,12 @@ class PathMatcher:
             return True
         return self._path is not None and self._path.fullmatch(relative) is not None
 
+    def excludes(self, relative: str) -> bool:
+        """Whether a path, or any folder on the way to it, matches."""
+
+        parts = relative.split("/")
+        return any(self.matches("/".join(parts[: i + 1]), part) for i, part in enumerate(parts))
+
 
 @lru_cache(maxsize=256)
 def _glob_to_regex(glob: str) -> str:

@@ -234,6 +234,52 @@ class BaselineStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupChurn:
+    """How much, how often and by how many people a group changed (a hotspot measure)."""
+
+    group: str
+    revisions: int  # commits touching the group
+    added: int  # lines, over the group's files
+    deleted: int
+    authors: int  # distinct authors of those commits
+    first_change: int  # author time (epoch seconds) of the oldest of those commits
+    last_change: int
+
+    @property
+    def churn(self) -> int:
+        return self.added + self.deleted
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeCoupling:
+    """Two groups that change in the same commits; ``a < b``."""
+
+    a: str
+    b: str
+    shared: int  # commits touching both
+    revisions_a: int  # commits touching a (within the changeset size limit)
+    revisions_b: int
+    degree: int  # code-maat's coupling degree, integer percent
+    jaccard: float  # shared / commits touching either, 4 decimals
+
+    @property
+    def average_revisions(self) -> int:
+        """code-maat's ``average-revs`` column: the average, rounded up."""
+
+        return -(-(self.revisions_a + self.revisions_b) // 2)
+
+
+@dataclass(frozen=True, slots=True)
+class HistorySummary:
+    """What the change-coupling figures are based on, or why there are none."""
+
+    commits: int  # read from git (in the window)
+    grouped: int  # of those, touching at least one component
+    too_large: int  # of those, left out of coupling (too many files or components)
+    note: str = ""  # e.g. why history is unavailable; empty when all went well
+
+
+@dataclass(frozen=True, slots=True)
 class Stats:
     files_seen: int
     files_analysed: int
@@ -327,6 +373,9 @@ class Report:
     transactions: tuple[Transaction, ...] = ()
     tables: tuple[TableOwner, ...] = ()
     data_matrix: tuple[TableUse, ...] = ()
+    history: HistorySummary | None = None  # None: history not asked for
+    change_coupling: tuple[ChangeCoupling, ...] = ()  # component pairs, strongest first
+    hotspots: tuple[GroupChurn, ...] = ()  # components by revisions
     rules: tuple[RuleInfo, ...] = ()  # the rules this run evaluated, sorted by code
     baseline: BaselineStatus | None = None  # set by ``check`` when a baseline is used
     changed_since: str | None = None  # ``check --diff BASE``: findings touch files changed since

@@ -7,8 +7,10 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from seamfinder import __version__
+from seamfinder.analysis.cochange import Cochange, CochangeOptions, analyse_cochange
 from seamfinder.analysis.coupling import component_metrics, coupled_pairs, dependency_matrix
 from seamfinder.analysis.cycles import find_cycles
 from seamfinder.analysis.data import data_matrix, owners_by_table
@@ -16,17 +18,18 @@ from seamfinder.analysis.state import Analysis
 from seamfinder.collect.cache import FileCache
 from seamfinder.collect.datapass import FactsResult, start_facts
 from seamfinder.collect.django import read_django_setup
+from seamfinder.collect.history import HistoryUnavailable, read_history
 from seamfinder.collect.imports import build_import_graph
 from seamfinder.collect.scan import count_lines
 from seamfinder.collect.source import decode_source
 from seamfinder.collect.suppressions import read_suppressions
-from seamfinder.components import ComponentMap, detect_components
+from seamfinder.components import ComponentMap, detect_components, path_grouper
 from seamfinder.config import Config
 from seamfinder.datagraph import resolve_data
-from seamfinder.discovery import Project, discover
+from seamfinder.discovery import PathMatcher, Project, discover
 from seamfinder.errors import ConfigError
 from seamfinder.graph import component_dependencies
-from seamfinder.model import ROOT_COMPONENT, ParseFailure, Report, Stats
+from seamfinder.model import ROOT_COMPONENT, HistorySummary, ParseFailure, Report, Stats
 from seamfinder.rules.catalog import evaluated_rules
 from seamfinder.rules.registry import contexts, evaluate
 from seamfinder.rules.suppression import apply_suppressions
@@ -138,6 +141,7 @@ def analyse(options: RunOptions) -> tuple[Analysis, FactsResult]:
         component_map.app_label_of,
         config.tables,
     )
+    history = _change_coupling(project, config, component_map) if config.history.enabled else None
     analysis = Analysis(
         project=project,
         config=config,
@@ -153,8 +157,31 @@ def analyse(options: RunOptions) -> tuple[Analysis, FactsResult]:
         transactions=data.transactions,
         tables=data.tables,
         suppressions=read_suppressions(sources.texts),
+        history=history,
     )
     return analysis, facts
+
+
+def _change_coupling(project: Project, config: Config, components: ComponentMap) -> Cochange | str:
+    """Component co-change from git, or the one-line reason there is none."""
+
+    settings = config.history
+    history = read_history(
+        project.root, since=settings.since, max_commits=settings.max_commits, line_counts=False
+    )
+    if isinstance(history, HistoryUnavailable):
+        return history.reason
+    options = CochangeOptions(
+        min_revs=settings.min_revs,
+        min_shared_revs=settings.min_shared_revs,
+        min_coupling=settings.min_coupling,
+        max_changeset_size=settings.max_changeset_size,
+        max_groups=settings.max_components_per_commit,
+    )
+    matcher = PathMatcher(config.all_excludes)
+    return analyse_cochange(
+        history.commits, path_grouper(project, components, matcher.excludes), options
+    )
 
 
 def _check_table_owners(config: Config, components: ComponentMap) -> None:
@@ -166,6 +193,15 @@ def _check_table_owners(config: Config, components: ComponentMap) -> None:
                 f"tool.seamfinder.tables.owners.{table}",
                 f"no component named {owner!r} (components: {', '.join(sorted(known))})",
             )
+
+
+def _history_sections(history: Cochange | str | None) -> dict[str, Any]:
+    if history is None:
+        return {}
+    if isinstance(history, str):
+        return {"history": HistorySummary(0, 0, 0, history)}
+    summary = HistorySummary(history.commits, history.commits_grouped, history.commits_too_large)
+    return {"history": summary, "change_coupling": history.coupling, "hotspots": history.churn}
 
 
 def run(options: RunOptions) -> Report:
@@ -201,5 +237,6 @@ def run(options: RunOptions) -> Report:
         transactions=analysis.transactions,
         tables=analysis.tables,
         data_matrix=data_matrix(analysis.data_access, owners_by_table(analysis.tables)),
+        **_history_sections(analysis.history),
         rules=evaluated_rules(rule_contexts),
     )

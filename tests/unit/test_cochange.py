@@ -290,3 +290,21 @@ def test_cochange_edges_are_a_sorted_weighted_edge_list() -> None:
 def test_nonsense_options_are_refused(options: dict[str, int], message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         CochangeOptions(**options)
+
+
+def test_max_groups_leaves_sweeping_commits_out_of_coupling_but_not_churn() -> None:
+    def commit(n: int, *paths: str) -> Commit:
+        return Commit(f"{n:040x}", n, "a", tuple(FileChange(p, 1, 0) for p in paths))
+
+    commits = [
+        commit(1, "a/x", "b/x"),
+        commit(2, "a/x", "b/x", "c/x"),
+        commit(3, "a/y", "b/y", "c/y"),
+    ]
+    narrow = CochangeOptions(min_revs=1, min_shared_revs=1, min_coupling=0, max_groups=2)
+    result = analyse_cochange(commits, lambda p: p.split("/")[0], narrow)
+    assert [(p.a, p.b, p.shared) for p in result.coupling] == [("a", "b", 1)]
+    assert result.commits_too_large == 2
+    assert {c.group: c.revisions for c in result.churn} == {"a": 3, "b": 3, "c": 2}
+    with pytest.raises(ValueError, match="max_groups"):
+        CochangeOptions(max_groups=1)

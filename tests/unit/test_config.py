@@ -102,6 +102,21 @@ def test_seamfinder_toml_wins_and_has_no_tool_prefix(tmp_path: Path) -> None:
             "unknown severity",
         ),
         ("[tool.seamfinder.rules.X1]\nseverity = 'error'", "tool.seamfinder.rules.X1", "rule code"),
+        (
+            "[tool.seamfinder.history]\nenable = true",
+            "tool.seamfinder.history.enable",
+            "did you mean 'enabled'",
+        ),
+        (
+            "[tool.seamfinder.history]\nmin-coupling = 150",
+            "tool.seamfinder.history.min-coupling",
+            "percentage",
+        ),
+        (
+            "[tool.seamfinder.history]\nmax-components-per-commit = 1",
+            "tool.seamfinder.history.max-components-per-commit",
+            "at least 2",
+        ),
     ],
 )
 def test_bad_values_name_the_field(tmp_path: Path, text: str, field: str, problem: str) -> None:
@@ -123,3 +138,14 @@ def test_invalid_toml_is_a_config_error(tmp_path: Path) -> None:
 def test_explicit_missing_config_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such file"):
         load_config(tmp_path, tmp_path / "nope.toml")
+
+
+def test_history_section(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "seamfinder.toml",
+        "[history]\nenabled = true\nsince = '12 months ago'\nmax-components-per-commit = 0\n",
+    )
+    history = load_config(tmp_path).history
+    assert history.enabled and history.since == "12 months ago"
+    assert history.max_components_per_commit is None and history.min_revs == 5

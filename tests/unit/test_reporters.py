@@ -20,6 +20,7 @@ import pytest
 from seamfinder.model import (
     BaselineEntry,
     BaselineStatus,
+    ChangeCoupling,
     Component,
     ComponentMetrics,
     Cycle,
@@ -27,6 +28,8 @@ from seamfinder.model import (
     Dependency,
     DependencyMatrix,
     Finding,
+    GroupChurn,
+    HistorySummary,
     ImportEdge,
     Location,
     ModelDef,
@@ -257,6 +260,9 @@ def sample_report() -> Report:
             TableOwner("orders_order", "shop.orders"),
             TableOwner("payments_payment", "shop.payments"),
         ),
+        history=HistorySummary(120, 80, 3),
+        change_coupling=(ChangeCoupling("shop.orders", "shop.payments", 21, 30, 34, 65, 0.4884),),
+        hotspots=(GroupChurn("shop.orders", 30, 0, 0, 4, 1700000000, 1710000000),),
         data_matrix=(
             TableUse("shop.orders", "orders_order", "shop.orders", defines=1, reads=2, writes=1),
             TableUse("shop.orders", "payments_payment", "shop.payments", writes=1, relations=1),

@@ -46,6 +46,7 @@ from itertools import combinations
 from typing import Literal
 
 from seamfinder.collect.history import Commit
+from seamfinder.model import ChangeCoupling, GroupChurn
 
 GroupOf = Callable[[str], str | None]
 EdgeWeight = Literal["degree", "shared", "jaccard"]
@@ -72,6 +73,10 @@ class CochangeOptions:
     max_coupling: int = DEFAULT_MAX_COUPLING  # percent
     max_changeset_size: int | None = DEFAULT_MAX_CHANGESET_SIZE  # files; None: no limit
     since: int | None = None  # epoch seconds: older commits (by author time) are ignored
+    # Groups one commit may touch and still count for coupling (None: no limit). Sweeping
+    # changes (a rename across every app) touch few files per group but many groups, and
+    # slip under max_changeset_size; they say nothing about two groups in particular.
+    max_groups: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("min_revs", "min_shared_revs", "min_coupling", "max_coupling"):
@@ -83,42 +88,8 @@ class CochangeOptions:
             )
         if self.max_changeset_size is not None and self.max_changeset_size < 1:
             raise ValueError(f"max_changeset_size must be >= 1, got {self.max_changeset_size}")
-
-
-@dataclass(frozen=True, slots=True)
-class GroupChurn:
-    """How much, how often and by how many people a group changed (a hotspot measure)."""
-
-    group: str
-    revisions: int  # commits touching the group
-    added: int  # lines, over the group's files
-    deleted: int
-    authors: int  # distinct authors of those commits
-    first_change: int  # author time (epoch seconds) of the oldest of those commits
-    last_change: int
-
-    @property
-    def churn(self) -> int:
-        return self.added + self.deleted
-
-
-@dataclass(frozen=True, slots=True)
-class ChangeCoupling:
-    """Two groups that change in the same commits; ``a < b``."""
-
-    a: str
-    b: str
-    shared: int  # commits touching both
-    revisions_a: int  # commits touching a (within the changeset size limit)
-    revisions_b: int
-    degree: int  # code-maat's coupling degree, integer percent
-    jaccard: float  # shared / commits touching either, 4 decimals
-
-    @property
-    def average_revisions(self) -> int:
-        """code-maat's ``average-revs`` column: the average, rounded up."""
-
-        return -(-(self.revisions_a + self.revisions_b) // 2)
+        if self.max_groups is not None and self.max_groups < 2:
+            raise ValueError(f"max_groups must be >= 2, got {self.max_groups}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +126,7 @@ def analyse_cochange(
     options = options or CochangeOptions()
     window = _window(commits, options.since)
     touches = _touches(window, group_of)
-    limit = options.max_changeset_size
-    too_large = sum(1 for t in touches if limit is not None and t.files > limit)
+    too_large = sum(1 for t in touches if _too_large(t, options))
     return Cochange(
         churn=_churn(touches),
         coupling=_coupling(touches, options),
@@ -282,12 +252,18 @@ def _churn(touches: Sequence[_Touch]) -> tuple[GroupChurn, ...]:
     return tuple(sorted(churn, key=lambda c: (-c.revisions, -c.churn, c.group)))
 
 
+def _too_large(touch: _Touch, options: CochangeOptions) -> bool:
+    files, groups = options.max_changeset_size, options.max_groups
+    return (files is not None and touch.files > files) or (
+        groups is not None and len(touch.lines) > groups
+    )
+
+
 def _coupling(touches: Sequence[_Touch], options: CochangeOptions) -> tuple[ChangeCoupling, ...]:
-    limit = options.max_changeset_size
     revisions: dict[str, int] = {}
     shared: dict[tuple[str, str], int] = {}
     for touch in touches:
-        if limit is not None and touch.files > limit:
+        if _too_large(touch, options):
             continue
         groups = touch.groups  # sorted, so every pair comes out as (a, b) with a < b
         for group in groups:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from seamfinder.analysis.cochange import Cochange
 from seamfinder.collect.suppressions import SuppressionComment
 from seamfinder.components import ComponentMap
 from seamfinder.config import Config
@@ -37,7 +38,10 @@ class Analysis:
     data_access: tuple[DataAccess, ...] = ()
     transactions: tuple[Transaction, ...] = ()
     tables: tuple[TableOwner, ...] = ()
-    suppressions: tuple[SuppressionComment, ...] = ()  # ``# seamfinder: ignore[...]`` comments
+    suppressions: tuple[SuppressionComment, ...] = ()
+    history: Cochange | str | None = (
+        None  # component co-change; str: why unavailable  # ``# seamfinder: ignore[...]`` comments
+    )
 
     def module_path(self, module: str) -> str | None:
         return next((f.path for f in self.project.files if f.module == module), None)

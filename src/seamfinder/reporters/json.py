@@ -85,9 +85,45 @@ def to_document(report: Report, timings: bool = False) -> dict[str, Any]:
             }
             for u in report.data_matrix
         ],
+        "change_coupling": _change_coupling(report),
         "baseline": _baseline(report.baseline),
         "changed_since": report.changed_since,
         "stats": _stats(report, timings),
+    }
+
+
+def _change_coupling(report: Report) -> dict[str, Any] | None:
+    history = report.history
+    if history is None:
+        return None
+    return {
+        "level": "component",
+        "commits": history.commits,
+        "commits_grouped": history.grouped,
+        "commits_left_out": history.too_large,
+        "note": history.note or None,
+        "pairs": [
+            {
+                "a": pair.a,
+                "b": pair.b,
+                "shared": pair.shared,
+                "revisions_a": pair.revisions_a,
+                "revisions_b": pair.revisions_b,
+                "degree": pair.degree,
+                "jaccard": pair.jaccard,
+            }
+            for pair in report.change_coupling
+        ],
+        "hotspots": [
+            {
+                "component": churn.group,
+                "revisions": churn.revisions,
+                "authors": churn.authors,
+                "first_change": churn.first_change,
+                "last_change": churn.last_change,
+            }
+            for churn in report.hotspots
+        ],
     }
 
 

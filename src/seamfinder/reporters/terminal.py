@@ -38,8 +38,47 @@ def sections(
         crossing = _crossing_tables(report)
         if crossing is not None:
             blocks.append(crossing)
+    if report.history is not None:
+        blocks.append(_history(report))
     blocks.append(_findings(report.findings))
     return blocks
+
+
+def _history(report: Report) -> RenderableType:
+    history = report.history
+    assert history is not None
+    if history.note:
+        return Text(f"Change coupling: no history ({history.note})", style="yellow")
+    title = Text("Change coupling (git history)", style="bold")
+    note = Text(
+        f"{history.commits} commits, {history.grouped} touching a component, "
+        f"{history.too_large} left out as too large or too sweeping; degree = shared commits "
+        "/ average revisions of the pair",
+        style="dim",
+    )
+    parts: list[RenderableType] = [title, note]
+    if report.change_coupling:
+        pairs = Table(box=box.SIMPLE_HEAD)
+        pairs.add_column("components")
+        pairs.add_column("shared", justify="right")
+        pairs.add_column("revisions", justify="right")
+        pairs.add_column("degree", justify="right")
+        for pair in report.change_coupling[:15]:
+            pairs.add_row(
+                f"{pair.a} ⇄ {pair.b}",
+                str(pair.shared),
+                f"{pair.revisions_a} / {pair.revisions_b}",
+                f"{pair.degree}%",
+            )
+        parts.append(pairs)
+    else:
+        parts.append(
+            Text("No pair of components changes together above the thresholds.", style="green")
+        )
+    if report.hotspots:
+        hot = ", ".join(f"{c.group} ({c.revisions})" for c in report.hotspots[:8])
+        parts.append(Text(f"Hotspots, by commits: {hot}"))
+    return Group(*parts)
 
 
 _KIND_LETTERS = (("writes", "W"), ("reads", "R"), ("relations", "F"), ("raw_sql", "S"))

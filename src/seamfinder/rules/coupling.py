@@ -1,7 +1,7 @@
-"""SF3xx: coupling thresholds, per component.
+"""SF3xx: coupling thresholds per component, and change coupling between components.
 
-These rules are opt-in: they find nothing until a threshold is configured, globally
-(``[tool.seamfinder.rules.SF301] max-instability = 0.5``) or per component
+The threshold rules (SF301-SF303) are opt-in: they find nothing until a threshold is
+configured, globally (``[tool.seamfinder.rules.SF301] max-instability = 0.5``) or per component
 (``per-component = { "shop.core" = 0.2 }``, which wins). The numbers are the report's own
 (Ca, Ce, instability = Ce / (Ca + Ce)), so a finding can always be checked against the
 components table. The root bucket is never judged: it is not a component.
@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from seamfinder.analysis.cochange import DEFAULT_LOCKSTEP_DEGREE, lockstep_pairs
 from seamfinder.analysis.state import Analysis
 from seamfinder.errors import ConfigError
 from seamfinder.model import ROOT_COMPONENT, ComponentMetrics, Finding, Location, Severity
@@ -175,4 +176,40 @@ def high_fan_out(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
             _location(analysis, metric.name),
             (metric.name,),
             source_component=metric.name,
+        )
+
+
+def _degree(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise ValueError(f"expected a percentage from 0 to 100, got {value!r}")
+    return value
+
+
+@rule(
+    "SF304",
+    "lockstep-components",
+    Severity.WARNING,
+    "Two components change in the same commits most of the time (needs --history).",
+    options=(
+        Option(
+            "min-degree",
+            DEFAULT_LOCKSTEP_DEGREE,
+            "Coupling degree (percent) from which a pair is reported.",
+            parse=_degree,
+        ),
+    ),
+)
+def lockstep_components(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    history = analysis.history
+    if history is None or isinstance(history, str):
+        return
+    for pair in lockstep_pairs(history.coupling, ctx.option("min-degree")):
+        yield ctx.finding(
+            f"{pair.a} and {pair.b} changed together in {pair.shared} commits "
+            f"({pair.degree}% of their average {pair.average_revisions} revisions): "
+            "a seam in the wrong place, or one component split in two",
+            _location(analysis, pair.a),
+            (pair.a, pair.b),
+            source_component=pair.a,
+            target_component=pair.b,
         )

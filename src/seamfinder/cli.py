@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -22,6 +22,10 @@ from seamfinder import __version__
 from seamfinder.config import FAIL_ON_CHOICES, Config, load_config
 from seamfinder.errors import SeamfinderError
 from seamfinder.model import BaselineEntry, Finding, Report, Severity
+
+if TYPE_CHECKING:
+    from seamfinder.reporters import RenderOptions
+    from seamfinder.results import CachedRun
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -190,10 +194,11 @@ def _load(path: Path, config_file: Path | None, **overrides: Any) -> Config:
     return config.with_overrides(**overrides)
 
 
-def _run(project: ProjectArgs, fail_on: str | None = None) -> tuple[Config, Report]:
-    """Load the configuration with the flags applied, and run the pipeline."""
+def _prepare(project: ProjectArgs, fail_on: str | None = None) -> tuple[Config, CachedRun]:
+    """Load the configuration with the flags applied, and read the project once."""
 
-    from seamfinder.pipeline import RunOptions, run
+    from seamfinder.options import RunOptions
+    from seamfinder.results import CachedRun
 
     config = _load(
         project.path,
@@ -204,7 +209,7 @@ def _run(project: ProjectArgs, fail_on: str | None = None) -> tuple[Config, Repo
     )
     if project.history:
         config = replace(config, history=replace(config.history, enabled=True))
-    report = run(
+    run = CachedRun(
         RunOptions(
             path=project.path,
             config=config,
@@ -214,11 +219,18 @@ def _run(project: ProjectArgs, fail_on: str | None = None) -> tuple[Config, Repo
             ignore=project.ignore,
         )
     )
-    return config, report
+    return config, run
+
+
+def _run(project: ProjectArgs, fail_on: str | None = None) -> tuple[Config, Report]:
+    """Load the configuration with the flags applied, and run the pipeline (or the cache)."""
+
+    config, run = _prepare(project, fail_on)
+    return config, run.report()
 
 
 def _cache_dir(path: Path, cache_dir: Path | None, no_cache: bool) -> Path | None:
-    from seamfinder.pipeline import default_cache_dir
+    from seamfinder.options import default_cache_dir
 
     if no_cache:
         return None
@@ -226,10 +238,16 @@ def _cache_dir(path: Path, cache_dir: Path | None, no_cache: bool) -> Path | Non
 
 
 def exit_code(findings: Sequence[Finding], fail_on: str, exit_zero: bool) -> int:
+    rank = max((f.severity.rank for f in findings), default=-1)
+    return _exit_from_rank(rank, fail_on, exit_zero)
+
+
+def _exit_from_rank(rank: int, fail_on: str, exit_zero: bool) -> int:
+    """0 or 1 from the most severe finding's rank (-1: no finding)."""
+
     if exit_zero or fail_on == "never":
         return EXIT_CLEAN
-    threshold = Severity(fail_on).rank
-    return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in findings) else EXIT_CLEAN
+    return EXIT_FINDINGS if rank >= Severity(fail_on).rank else EXIT_CLEAN
 
 
 def _write_outputs(
@@ -263,18 +281,25 @@ def _write_outputs(
             raise Failure(f"cannot write {output}: {exc.strerror or exc}") from None
     if to_stdout:
         format_name = to_stdout[0]
-        tty = sys.stdout.isatty() and format_name == "terminal"
-        width = shutil.get_terminal_size((120, 24)).columns if tty else 120
-        options = RenderOptions(
-            color=tty and "NO_COLOR" not in os.environ,
-            width=width,
-            timings=timings,
-            show_modules=show_modules,
-            findings_only=findings_only,
-        )
+        options = _stdout_options(format_name, timings, show_modules, findings_only)
         click.echo(render(format_name, report, options), nl=False)
         return format_name
     return None
+
+
+def _stdout_options(
+    format_name: str, timings: bool, show_modules: bool, findings_only: bool
+) -> RenderOptions:
+    from seamfinder.reporters import RenderOptions
+
+    tty = sys.stdout.isatty() and format_name == "terminal"
+    return RenderOptions(
+        color=tty and "NO_COLOR" not in os.environ,
+        width=shutil.get_terminal_size((120, 24)).columns if tty else 120,
+        timings=timings,
+        show_modules=show_modules,
+        findings_only=findings_only,
+    )
 
 
 def _format_options(func: F) -> F:
@@ -322,10 +347,29 @@ def analyze(
 ) -> None:
     """Report PATH's components, how they depend on each other, cycles and findings."""
 
-    config, report = _run(project, gate.fail_on)
-    _write_outputs(
-        report, formats or ("terminal",), outputs, timings=timings, show_modules=show_modules
-    )
+    from seamfinder.reporters import render
+
+    config, run = _prepare(project, gate.fail_on)
+    formats = formats or ("terminal",)
+    # The common case, one format on stdout, is remembered whole: an unchanged project
+    # prints again without decoding its report (runs with timings differ, so never).
+    cached_name = None
+    if len(formats) == 1 and not outputs and not timings:
+        options = _stdout_options(formats[0], timings, show_modules, False)
+        cached_name = f"{formats[0]}|{options!r}"
+        hit = run.output(cached_name)
+        if hit is not None:
+            text, rank = hit
+            click.echo(text, nl=False)
+            sys.exit(_exit_from_rank(rank, config.fail_on, gate.exit_zero))
+    report = run.report()
+    if cached_name is not None:
+        text = render(formats[0], report, options)
+        click.echo(text, nl=False)
+        rank = max((f.severity.rank for f in report.findings), default=-1)
+        run.store_output(cached_name, text, rank)
+    else:
+        _write_outputs(report, formats, outputs, timings=timings, show_modules=show_modules)
     sys.exit(exit_code(report.findings, config.fail_on, gate.exit_zero))
 
 

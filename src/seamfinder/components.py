@@ -152,7 +152,12 @@ def _django_apps(project: Project, django: DjangoSetup) -> dict[str, tuple[str, 
             else:
                 add(entry, None, f"in INSTALLED_APPS of {settings.path}")
     for module in django.model_modules:
-        package = module.rsplit(".", 1)[0]
+        # The app holds its models module or package: ``app.models``, ``app.models.orders``
+        # and even ``app.models.models`` all belong to ``app``.
+        parts = module.split(".")
+        package = ".".join(parts[: parts.index("models")])
+        if not package:
+            continue
         if package not in apps:
             add(package, None, f"has Django models ({module})")
     _check_unique_labels(apps)

@@ -30,21 +30,13 @@ from seamfinder.discovery import PathMatcher, Project, discover
 from seamfinder.errors import ConfigError
 from seamfinder.graph import component_dependencies
 from seamfinder.model import ROOT_COMPONENT, HistorySummary, ParseFailure, Report, Stats
+from seamfinder.options import RunOptions, default_cache_dir
+
+__all__ = ["RunOptions", "analyse", "default_cache_dir", "read_sources", "run"]
+from seamfinder.results import Inputs
 from seamfinder.rules.catalog import evaluated_rules
 from seamfinder.rules.registry import contexts, evaluate
 from seamfinder.rules.suppression import apply_suppressions
-
-CACHE_DIR_NAME = ".seamfinder_cache"
-
-
-@dataclass(frozen=True, slots=True)
-class RunOptions:
-    path: Path
-    config: Config
-    display: str | None = None
-    cache_dir: Path | None = None  # None: no cache
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +47,6 @@ class Sources:
     texts: Mapping[str, str]  # by path
     lines: Mapping[str, int]  # by module
     failures: Mapping[str, ParseFailure]
-
-
-def default_cache_dir(root: Path) -> Path:
-    return root / CACHE_DIR_NAME
 
 
 def prepare_cache_dir(cache_dir: Path | None) -> Path | None:
@@ -76,14 +64,19 @@ def prepare_cache_dir(cache_dir: Path | None) -> Path | None:
     return cache_dir
 
 
-def read_sources(project: Project) -> Sources:
+def read_sources(project: Project, known: Mapping[str, bytes] | None = None) -> Sources:
+    """Read (or take from ``known``) and decode every file of the project."""
+
     data: dict[str, bytes] = {}
     texts: dict[str, str] = {}
     lines: dict[str, int] = {}
     failures: dict[str, ParseFailure] = {}
     for source in project.files:
         try:
-            content = project.absolute(source.path).read_bytes()
+            if known is not None and source.path in known:
+                content = known[source.path]
+            else:
+                content = project.absolute(source.path).read_bytes()
         except OSError as exc:
             failures[source.path] = ParseFailure(source.path, f"cannot read: {exc.strerror}")
             lines[source.module] = 0
@@ -105,11 +98,11 @@ def _packaged(project: Project) -> frozenset[str]:
     return frozenset(f.path for f in project.files if f.module.split(".", 1)[0] in packages)
 
 
-def analyse(options: RunOptions) -> tuple[Analysis, FactsResult]:
+def analyse(options: RunOptions, inputs: Inputs | None = None) -> tuple[Analysis, FactsResult]:
     config = options.config
-    project = discover(options.path, config, options.display)
+    project = inputs.project if inputs else discover(options.path, config, options.display)
     cache_dir = prepare_cache_dir(options.cache_dir)
-    sources = read_sources(project)
+    sources = read_sources(project, inputs.data if inputs else None)
     # The data pass starts first (in worker processes when it is large) so that grimp
     # builds the import graph meanwhile.
     pending = start_facts(
@@ -204,11 +197,13 @@ def _history_sections(history: Cochange | str | None) -> dict[str, Any]:
     return {"history": summary, "change_coupling": history.coupling, "hotspots": history.churn}
 
 
-def run(options: RunOptions) -> Report:
+def run(options: RunOptions, inputs: Inputs | None = None) -> Report:
+    """The whole analysis (:func:`seamfinder.results.cached_run` remembers its reports)."""
+
     started = time.perf_counter()
     # Rule settings are validated before any work, so a bad config fails fast.
     rule_contexts = tuple(contexts(options.config, options.select, options.ignore))
-    analysis, facts = analyse(options)
+    analysis, facts = analyse(options, inputs)
     findings = evaluate(analysis, rule_contexts)
     # Here, not in a command, so that analyze and check always agree on what is suppressed.
     findings = apply_suppressions(findings, analysis.suppressions, rule_contexts)

@@ -85,8 +85,10 @@ def test_corrupt_and_foreign_entries_are_misses_and_get_rewritten(
             {"version": json.loads(entries[3].read_text())["version"], "value": {"facts": {"x": 1}}}
         )
     )
+    shutil.rmtree(cache / "results")  # else the whole report comes back without any parse
     again = stats(shop, cache)
     assert again["stats"]["files_parsed"] == 3
+    shutil.rmtree(cache / "results")
     assert stats(shop, cache)["stats"]["files_parsed"] == 0
     del first["stats"], again["stats"]
     assert first == again
@@ -135,3 +137,33 @@ def test_worker_pool_gives_the_same_facts_as_one_process(tmp_path: Path) -> None
     pooled = start_facts(files, sources, frozenset(sources), none, jobs=2).result()
     assert inline.parsed == pooled.parsed == 80
     assert inline.facts == pooled.facts
+
+
+def test_unchanged_inputs_return_the_stored_report_and_any_change_is_a_miss(shop: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = stats(shop, cache)
+    assert len(list((cache / "results").glob("*.json"))) == 1
+    (cache / "facts").rename(tmp_path / "facts-aside")  # a hit must not need the facts
+    hit = stats(shop, cache)
+    assert hit["stats"]["cache_hits"] == hit["stats"]["files_seen"]
+    for document in (first, hit):
+        del document["stats"]
+    assert first == hit
+    # A changed file, a changed configuration and a different rule selection are misses.
+    (shop / "orders" / "views.py").write_text("from payments import services\n", encoding="utf-8")
+    assert stats(shop, cache)["stats"]["files_parsed"] >= 1
+    (shop / "seamfinder.toml").write_text("[rules.SF202]\nseverity = 'error'\n", encoding="utf-8")
+    changed = stats(shop, cache)
+    assert {f["severity"] for f in changed["findings"] if f["code"] == "SF202"} == {"error"}
+    result = CliRunner().invoke(main, ["analyze", str(shop), "--cache-dir", str(cache), "--format", "json", "--select", "SF1"])
+    assert {f["code"] for f in json.loads(result.stdout)["findings"]} == {"SF101"}
+
+
+def test_a_corrupt_stored_report_is_a_miss(shop: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = stats(shop, cache)
+    (entry,) = (cache / "results").glob("*.json")
+    entry.write_text('{"root": 1}', encoding="utf-8")
+    again = stats(shop, cache)
+    del first["stats"], again["stats"]
+    assert first == again

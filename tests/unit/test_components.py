@@ -61,11 +61,14 @@ def test_django_apps_with_label_and_installed_apps(write_project) -> None:  # ty
             "legacy/__init__.py": "",
             "catalog/__init__.py": "",
             "catalog/models.py": "from django.db import models\n",
+            "catalog/extra/__init__.py": "",
+            "catalog/extra/models/__init__.py": "",
+            "catalog/extra/models/models.py": "from django.db import models\n",
             "helpers/__init__.py": "",
         }
     )
     found = detect(root)
-    assert names(found) == ["billing", "catalog", "legacy", "orders", ROOT_COMPONENT]
+    assert names(found) == ["billing", "catalog", "extra", "legacy", "orders", ROOT_COMPONENT]
     by_name = {c.name: c for c in found.components}
     assert by_name["billing"].package == "payments"
     assert "label 'billing'" in by_name["billing"].reason
@@ -73,6 +76,8 @@ def test_django_apps_with_label_and_installed_apps(write_project) -> None:  # ty
     assert "has Django models" in by_name["catalog"].reason
     assert set(by_name[ROOT_COMPONENT].modules) == {"manage", "shop", "shop.settings", "helpers"}
     assert found.app_label_of("payments.models") == "billing"
+    # A models package inside a package makes that package an app, not "models".
+    assert found.component_of("catalog.extra.models.models") == "extra"
 
 
 def test_nested_django_app_takes_its_own_modules(write_project) -> None:  # type: ignore[no-untyped-def]

@@ -19,13 +19,11 @@ Conventions shared by every record:
 
 from __future__ import annotations
 
-import enum
-import types
-import typing
-from dataclasses import dataclass, fields, is_dataclass
-from typing import Any, Literal, Union, get_args, get_origin
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from seamfinder.model import ImportScope
+from seamfinder.serial import decode, encode
 
 #: Bumped whenever a record changes shape or meaning; cached facts of another version are
 #: rejected by :func:`facts_from_json` (the cache then rescans the file).
@@ -415,20 +413,12 @@ class FileFacts:
 
 
 # --- JSON -------------------------------------------------------------------------------
-#
-# Records become JSON objects keyed by field name, tuples become arrays, enums their value.
-# Decoding is driven by the dataclass annotations and is strict: a missing or unknown key,
-# a value of the wrong type or a literal outside its choices raises (ValueError, KeyError or
-# TypeError), which the cache layer treats as a miss. Decoders are compiled once per class.
-
-_Decoder = typing.Callable[[Any], Any]
-_DECODERS: dict[type[Any], _Decoder] = {}
 
 
 def facts_to_json(facts: FileFacts) -> dict[str, Any]:
     """``facts`` as JSON-ready data (``json.dumps`` it with ``sort_keys`` for stable bytes)."""
 
-    encoded = _encode(facts)
+    encoded = encode(facts)
     assert isinstance(encoded, dict)
     encoded["version"] = FACTS_VERSION
     return encoded
@@ -442,91 +432,4 @@ def facts_from_json(data: Any) -> FileFacts:
     if data.get("version") != FACTS_VERSION:
         raise ValueError(f"facts version {data.get('version')!r}, expected {FACTS_VERSION}")
     body = {k: v for k, v in data.items() if k != "version"}
-    result = _decoder_for(FileFacts)(body)
-    assert isinstance(result, FileFacts)
-    return result
-
-
-def _encode(value: Any) -> Any:
-    if isinstance(value, (str, int, float)) or value is None:  # bool is an int
-        return value
-    if isinstance(value, tuple):
-        return [_encode(v) for v in value]
-    if isinstance(value, enum.Enum):
-        return value.value
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _encode(getattr(value, f.name)) for f in fields(value)}
-    raise TypeError(f"cannot encode {type(value).__name__}")
-
-
-def _decoder_for(cls: type[Any]) -> _Decoder:
-    decoder = _DECODERS.get(cls)
-    if decoder is None:
-        hints = typing.get_type_hints(cls)
-        spec = tuple((f.name, _decoder_of_type(hints[f.name])) for f in fields(cls))
-        names = frozenset(name for name, _ in spec)
-
-        def decode(data: Any) -> Any:
-            if type(data) is not dict:
-                raise TypeError(f"{cls.__name__}: expected an object, got {type(data).__name__}")
-            if len(data) != len(spec) or not names.issuperset(data):
-                unknown = sorted(set(data) - names)
-                missing = sorted(names - set(data))
-                raise ValueError(f"{cls.__name__}: unknown keys {unknown}, missing {missing}")
-            return cls(*[dec(data[name]) for name, dec in spec])
-
-        decoder = _DECODERS[cls] = decode
-    return decoder
-
-
-def _decoder_of_type(tp: Any) -> _Decoder:
-    origin = get_origin(tp)
-    if tp is str or tp is int or tp is bool or tp is float:
-        return _exact(tp)
-    if origin is tuple:
-        args = get_args(tp)
-        if len(args) != 2 or args[1] is not Ellipsis:
-            raise TypeError(f"unsupported tuple type {tp}")
-        item = _decoder_of_type(args[0])
-
-        def decode_tuple(data: Any) -> tuple[Any, ...]:
-            if type(data) is not list:
-                raise TypeError(f"expected an array, got {type(data).__name__}")
-            return tuple(item(v) for v in data)
-
-        return decode_tuple
-    if origin is Union or origin is types.UnionType:
-        members = [a for a in get_args(tp) if a is not type(None)]
-        if len(members) != 1:
-            raise TypeError(f"unsupported union {tp}")
-        inner = _decoder_of_type(members[0])
-        return lambda data: None if data is None else inner(data)
-    if origin is Literal:
-        choices = frozenset(get_args(tp))
-
-        def decode_literal(data: Any) -> Any:
-            if type(data) is not str or data not in choices:
-                raise ValueError(f"{data!r} is not one of {sorted(choices)}")
-            return data
-
-        return decode_literal
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return tp
-    if isinstance(tp, type) and is_dataclass(tp):
-        record_type: type[Any] = tp
-
-        def decode_record(data: Any) -> Any:
-            # Looked up per call: a record's decoder may be compiled after this one.
-            return _decoder_for(record_type)(data)
-
-        return decode_record
-    raise TypeError(f"unsupported field type {tp}")
-
-
-def _exact(tp: type[Any]) -> _Decoder:
-    def decode(data: Any) -> Any:
-        if type(data) is not tp:
-            raise TypeError(f"expected {tp.__name__}, got {type(data).__name__}")
-        return data
-
-    return decode
+    return decode(FileFacts, body)

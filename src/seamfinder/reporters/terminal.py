@@ -18,10 +18,20 @@ _MAX_CUT_EDGES = 12
 _MAX_MATRIX = 24
 
 
-def render(report: Report, console: Console, *, show_modules: bool = False) -> None:
+def render(
+    report: Report, console: Console, *, show_modules: bool = False, timings: bool = False
+) -> None:
     for block in sections(report, show_modules=show_modules, width=console.width):
         console.print(block)
         console.print()
+    if timings:
+        s = report.stats
+        console.print(
+            Text(
+                f"{s.seconds:.2f}s; {s.files_parsed} files parsed, {s.cache_hits} from the cache",
+                style="dim",
+            )
+        )
 
 
 def sections(
@@ -195,7 +205,7 @@ def _header(report: Report) -> Text:
     text.append(
         f"{s.files_seen} files ({s.files_failed} unreadable), {_plural(len(real), 'component')}, "
         f"{_plural(len(report.dependencies), 'dependency', 'dependencies')}, "
-        f"{_plural(len(report.cycles), 'cycle')}, {s.seconds:.2f}s",
+        f"{_plural(len(report.cycles), 'cycle')}",
         style="dim",
     )
     return text
@@ -341,11 +351,33 @@ def _pairs(report: Report) -> Table:
     return table
 
 
+_EXAMPLES_PER_RULE = 8
+
+
 def _findings(findings: Sequence[Finding]) -> RenderableType:
+    """Every finding when there are few; else the first of each rule and the counts.
+
+    A report a person reads stops being read after a screenful; ``check`` and the machine
+    formats list every finding.
+    """
+
     if not findings:
         return Text("No findings.", style="bold green")
     parts: list[RenderableType] = [Text(f"Findings ({len(findings)})", style="bold")]
-    parts.extend(_finding_line(finding) for finding in findings)
+    by_code: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_code.setdefault(finding.code, []).append(finding)
+    if len(findings) <= 4 * _EXAMPLES_PER_RULE:
+        parts.extend(_finding_line(finding) for finding in findings)
+    else:
+        for code in sorted(by_code):
+            group = by_code[code]
+            parts.append(Text(f"{code} {group[0].rule}: {len(group)}", style="bold"))
+            parts.extend(_finding_line(finding) for finding in group[:_EXAMPLES_PER_RULE])
+            if len(group) > _EXAMPLES_PER_RULE:
+                more = len(group) - _EXAMPLES_PER_RULE
+                note = f"  … and {more} more (seamfinder check lists them all)"
+                parts.append(Text(note, style="dim"))
     counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
     summary = ", ".join(
         f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in reversed(counts.items()) if n

@@ -16,6 +16,9 @@ from seamfinder.contracts import ForbiddenContract, IndependenceContract, Layers
 from seamfinder.model import Finding, Severity
 from seamfinder.rules.registry import Option, RuleContext, rule
 
+_SHOWN_EDGES = 4
+_SHOWN_MEMBERS = 8
+
 
 @rule(
     "SF101",
@@ -27,13 +30,21 @@ def component_cycle(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     for cycle in analysis.cycles:
         cut_sites = sorted(site.location for dep in cycle.cut for site in dep.sites)
         first = cycle.cut[0] if cycle.cut else cycle.edges[0]
+        # The heaviest edges first; a large cycle's full cut is in the report, not here.
+        heaviest = sorted(cycle.cut, key=lambda d: (-d.imports, d.source, d.target))
         cut_text = ", ".join(
             f"{dep.source} -> {dep.target} ({dep.imports} import{'s' if dep.imports != 1 else ''})"
-            for dep in cycle.cut
+            for dep in heaviest[:_SHOWN_EDGES]
         )
+        if len(heaviest) > _SHOWN_EDGES:
+            cut_text += f" and {len(heaviest) - _SHOWN_EDGES} more edges"
+        members = ", ".join(cycle.components[:_SHOWN_MEMBERS])
+        if len(cycle.components) > _SHOWN_MEMBERS:
+            members += f" and {len(cycle.components) - _SHOWN_MEMBERS} more"
         how = "cheapest cut" if cycle.exact else "cut found heuristically"
         yield ctx.finding(
-            f"import cycle between {', '.join(cycle.components)}; {how}: remove {cut_text}",
+            f"import cycle between {members}; {how} ({cycle.cut_cost} imports): "
+            f"remove {cut_text}",
             cut_sites[0] if cut_sites else None,
             cycle.components,
             source_component=first.source,

@@ -1,0 +1,24 @@
+"""What one run is asked to do; light to import, so that a cached run stays fast."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from seamfinder.config import Config
+
+CACHE_DIR_NAME = ".seamfinder_cache"
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    path: Path
+    config: Config
+    display: str | None = None
+    cache_dir: Path | None = None  # None: no cache
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+def default_cache_dir(root: Path) -> Path:
+    return root / CACHE_DIR_NAME

@@ -95,3 +95,19 @@ def test_cycles_do_not_depend_on_input_order() -> None:
     first = find_cycles(["a", "b", "c"], edges)
     second = find_cycles(["c", "b", "a"], list(reversed(edges)))
     assert first == second
+
+
+def test_strongly_connected_components_match_networkx_on_random_graphs() -> None:
+    import networkx as nx
+
+    from seamfinder.analysis.cycles import strongly_connected
+
+    for seed in range(20):
+        rng = random.Random(seed)
+        nodes = [f"n{i}" for i in range(rng.randint(1, 15))]
+        edges = [dep(a, b) for a, b in itertools.permutations(nodes, 2) if rng.random() < 0.15]
+        graph = nx.DiGraph()
+        graph.add_nodes_from(nodes)
+        graph.add_edges_from((e.source, e.target) for e in edges)
+        expected = {frozenset(c) for c in nx.strongly_connected_components(graph)}
+        assert set(strongly_connected(nodes, edges)) == expected

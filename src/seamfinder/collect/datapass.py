@@ -80,12 +80,13 @@ class PendingFacts:
             batches: Iterator[tuple[list[_Job], list[Result]]] = (
                 (jobs, future.result()) for jobs, future in self._futures
             )
-            inline = [(self._inline, _scan_batch(self._inline))] if self._inline else []
+            inline = (
+                [(self._inline, _scan_batch(self._inline, self._cache))] if self._inline else []
+            )
             for jobs, results in [*inline, *batches]:
                 for job, result in zip(jobs, results, strict=True):
                     parsed += 1
                     self._done[job.path] = result
-                    self._cache.put(job.key, _encode(result))
         finally:
             if self._executor is not None:
                 self._executor.shutdown(wait=True)
@@ -138,7 +139,7 @@ def start_facts(
         max_workers=workers, mp_context=_context(), initializer=_quiet_gc
     )
     futures = [
-        (chunk, executor.submit(_scan_batch, chunk))
+        (chunk, executor.submit(_scan_batch, chunk, cache))
         for chunk in (todo[i : i + _CHUNK] for i in range(0, len(todo), _CHUNK))
     ]
     return PendingFacts(done, futures, [], executor, cache, hits)
@@ -174,14 +175,20 @@ def _quiet_gc() -> None:
     gc.disable()
 
 
-def _scan_batch(jobs: Sequence[_Job]) -> list[Result]:
+def _scan_batch(jobs: Sequence[_Job], cache: FileCache) -> list[Result]:
+    """Scan and cache a batch; in a worker, so that encoding and writing run in parallel too."""
+
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return [
-            scan_file(job.path, job.module, job.is_package, job.data, prefilter=job.prefilter)
-            for job in jobs
-        ]
+        results: list[Result] = []
+        for job in jobs:
+            result = scan_file(
+                job.path, job.module, job.is_package, job.data, prefilter=job.prefilter
+            )
+            cache.put(job.key, _encode(result))
+            results.append(result)
+        return results
     finally:
         if enabled:
             gc.enable()

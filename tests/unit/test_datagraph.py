@@ -328,3 +328,30 @@ def test_class_that_is_not_a_model_is_ignored() -> None:
         }
     )
     assert found.models == () and found.accesses == ()
+
+
+def test_generic_relation_is_recorded_but_not_a_cross_boundary_relation() -> None:
+    from seamfinder.analysis.data import foreign_accesses, owners_by_table
+
+    found = graph(
+        {
+            "extras/models.py": """
+                from django.contrib.contenttypes.fields import GenericForeignKey
+                from django.db import models
+                class Bookmark(models.Model):
+                    object = GenericForeignKey("object_type", "object_id")
+            """,
+            "dcim/models.py": """
+                from django.contrib.contenttypes.fields import GenericRelation
+                from django.db import models
+                class Device(models.Model):
+                    bookmarks = GenericRelation("extras.Bookmark")
+            """,
+        }
+    )
+    relations = [a for a in found.accesses if a.kind == "relation"]
+    assert [(a.table, a.via) for a in relations] == [("extras_bookmark", "generic-relation")]
+    owners = owners_by_table(found.tables)
+    assert [f.owner for f in foreign_accesses(found.accesses, owners, frozenset({"relation"}))] == [
+        "extras"
+    ]

@@ -285,3 +285,19 @@ def test_no_git_on_path_is_a_value_not_an_exception(
 
 def test_file_changes_are_plain_values() -> None:
     assert sorted([FileChange("b", 1, 0), FileChange("a", 2, 0)])[0].path == "a"
+
+
+def test_dependency_bot_commits_are_not_read(tmp_path: Path) -> None:
+    root = tmp_path / "bots"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    commit(root, 1, ALICE, {"a/x.py": "x = 1\n", "b/y.py": "y = 1\n"})
+    commit(
+        root,
+        2,
+        "49699333+dependabot[bot]@users.noreply.github.com",
+        {"a/x.py": "# bump\n", "b/y.py": "# bump\n"},
+    )
+    commit(root, 3, "bot@renovateapp.com", {"a/x.py": "# bump\n"})
+    read = history(root)
+    assert [c.author_time for c in read.commits] == [epoch(1)]

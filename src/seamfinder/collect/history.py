@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -43,7 +44,12 @@ from typing import IO
 
 RECORD = b"\x1e"  # starts each commit's header
 FIELD = b"\x1f"  # separates the header's fields
-HEADER_FORMAT = "--format=%x1e%H%x1f%at%x1f%aE"
+HEADER_FORMAT = "--format=%x1e%H%x1f%at%x1f%aE%x1f%aN"
+# Dependency bots touch every service's lock file in one commit, week after week: their
+# commits are real co-change but say nothing about design, so they are not read.
+BOT = re.compile(
+    rb"\[bot\]|dependabot|renovate|pre-commit-ci|github-actions|greenkeeper|snyk-bot", re.I
+)
 READ_SIZE = 1 << 16
 
 # Settings a user's git config could set that would change what ``git log`` prints, pinned.
@@ -266,12 +272,13 @@ def parse_log(
 ) -> tuple[Commit, ...]:
     """Commits from the NUL-separated output of ``git log -z`` in this module's format.
 
-    Each commit is a header field (RS sha US author-time US e-mail), then one field per
+    Each commit is a header field (RS sha US author-time US e-mail US name), then one field per
     file: ``added TAB deleted TAB path`` for ``--numstat`` (``-`` counts for a binary file;
     an empty path means a rename whose old and new paths are the next two fields), or
     ``:modes ids STATUS`` followed by the path (two paths for a rename or copy) for
     ``--raw``. Git puts a newline between a header and its first file; a path is never
-    stripped, since it may itself begin with one. Commits without files are dropped.
+    stripped, since it may itself begin with one. Commits without files, and commits by
+    dependency bots (:data:`BOT`), are dropped.
 
     ``tokens`` must come newest first (``--topo-order``) for ``follow_renames``: each path
     is then replaced by the name its file has in the newest commit read, so that old
@@ -289,7 +296,7 @@ def parse_log(
             tuple(FileChange(path, a, d) for path, (a, d) in sorted(entry.changes.items())),
         )
         for entry in entries
-        if entry.changes
+        if entry.changes and not entry.bot  # renames by bots still count, above
     ]
     commits.sort(key=lambda c: (c.author_time, c.sha))
     return tuple(commits)
@@ -302,6 +309,7 @@ class _Entry:
     sha: str
     time: int
     author: str
+    bot: bool = False
     changes: dict[str, tuple[int, int]] = field(default_factory=dict)
     renames: list[tuple[str, str]] = field(default_factory=list)
 
@@ -333,7 +341,9 @@ def _entries(tokens: Iterable[bytes], raw: bool) -> Iterator[_Entry]:
             parts = text[1:].split(FIELD)
             sha = parts[0].decode("ascii", "replace")
             when = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
-            entry = _Entry(sha, when, _pseudonym(parts[2] if len(parts) > 2 else b""))
+            email = parts[2] if len(parts) > 2 else b""
+            name = parts[3] if len(parts) > 3 else b""
+            entry = _Entry(sha, when, _pseudonym(email), bool(BOT.search(email + b" " + name)))
         elif raw and text.startswith(b":"):
             status = text.rsplit(b" ", 1)[-1][:1]
             added = deleted = 0

@@ -199,3 +199,17 @@ def test_installed_apps_built_from_other_lists_is_partial(scan: Scan) -> None:
 
 def test_a_module_without_settings_has_none(scan: Scan) -> None:
     assert scan("from .models import Order\n").settings is None
+
+
+def test_an_f_string_hole_holding_a_module_constant_is_inlined(scan: Scan) -> None:
+    facts = scan(
+        """
+        import requests
+        ORDERS_URL = "http://orders:8000"
+
+        def order(pk):
+            return requests.get(f"{ORDERS_URL}/orders/{pk}")
+        """
+    )
+    (call,) = facts.http_calls
+    assert call.url == "http://orders:8000/orders/{}"

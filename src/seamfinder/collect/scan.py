@@ -2422,6 +2422,13 @@ class _Scanner:
             for value in node.values:  # type: ignore[attr-defined]
                 if type(value) is ast.Constant:
                     parts.append(str(value.value))
+                    continue
+                # A hole holding a known string (``f"{ORDERS_URL}/x"`` with a module
+                # constant) is that string: the URL's host is what names a service.
+                inner = self.string_of(value.value) if value.format_spec is None else None
+                if inner is not None:
+                    parts.extend(inner.parts)
+                    sources.extend(inner.sources)
                 else:
                     parts.append(None)
                     sources.extend(self.sources_of(value.value))

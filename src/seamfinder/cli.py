@@ -194,8 +194,14 @@ def _load(path: Path, config_file: Path | None, **overrides: Any) -> Config:
     return config.with_overrides(**overrides)
 
 
-def _prepare(project: ProjectArgs, fail_on: str | None = None) -> tuple[Config, CachedRun]:
-    """Load the configuration with the flags applied, and read the project once."""
+def _prepare(
+    project: ProjectArgs, fail_on: str | None = None, *, seams: bool = True
+) -> tuple[Config, CachedRun]:
+    """Load the configuration with the flags applied, and read the project once.
+
+    ``seams=False`` leaves out the proposed seams and candidates (and networkx with them):
+    ``check`` and ``baseline`` show only findings.
+    """
 
     from seamfinder.options import RunOptions
     from seamfinder.results import CachedRun
@@ -217,15 +223,18 @@ def _prepare(project: ProjectArgs, fail_on: str | None = None) -> tuple[Config, 
             cache_dir=_cache_dir(project.path, project.cache_dir, project.no_cache),
             select=project.select,
             ignore=project.ignore,
+            seams=seams,
         )
     )
     return config, run
 
 
-def _run(project: ProjectArgs, fail_on: str | None = None) -> tuple[Config, Report]:
+def _run(
+    project: ProjectArgs, fail_on: str | None = None, *, seams: bool = True
+) -> tuple[Config, Report]:
     """Load the configuration with the flags applied, and run the pipeline (or the cache)."""
 
-    config, run = _prepare(project, fail_on)
+    config, run = _prepare(project, fail_on, seams=seams)
     return config, run.report()
 
 
@@ -438,7 +447,7 @@ def check(
     entries = None
     if baseline_file is not None or baseline_path.is_file():
         entries = baseline.load(baseline_path, str(baseline_path))
-    config, report = _run(project, gate.fail_on)
+    config, report = _run(project, gate.fail_on, seams=False)
     findings, status = report.findings, None
     if entries is not None:
         ran = {rule.code for rule in report.rules}
@@ -477,7 +486,7 @@ def baseline_command(project: ProjectArgs, baseline_file: Path | None) -> None:
 
     from seamfinder import baseline
 
-    _config, report = _run(project)
+    _config, report = _run(project, seams=False)
     path = _baseline_path(project, baseline_file)
     ran = {rule.code for rule in report.rules}
     kept: tuple[BaselineEntry, ...] = ()
@@ -536,3 +545,112 @@ def explain(rule: str) -> None:
         raise Failure(f"no rule {rule!r}: `seamfinder rules` lists them")
     info = rule_info(found)
     click.echo(info.help or f"# {info.code} {info.name}\n\n{info.summary}\n", nl=False)
+
+
+def _one_format(func: F) -> F:
+    func = click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Write to FILE instead of stdout.",
+    )(func)
+    return click.option(
+        "-f",
+        "--format",
+        "format_name",
+        type=click.Choice(["terminal", "json"]),
+        default="terminal",
+        help="Output format (default terminal).",
+    )(func)
+
+
+def _emit(render: Callable[[bool, int], str], format_name: str, output: Path | None) -> None:
+    """Write ``render(color, width)`` to ``output``, or to stdout (in colour on a terminal)."""
+
+    if output is not None:
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(render(False, 120), encoding="utf-8")
+        except OSError as exc:
+            raise Failure(f"cannot write {output}: {exc.strerror or exc}") from None
+        return
+    options = _stdout_options(format_name, False, False, False)
+    click.echo(render(options.color, options.width), nl=False)
+
+
+@main.command(
+    epilog="Examples:\n\n  seamfinder candidates fixtures/django_shop\n\n"
+    "  seamfinder candidates . --history --format json"
+)
+@_project_options
+@_one_format
+@_handle_errors
+def candidates(project: ProjectArgs, format_name: str, output: Path | None) -> None:
+    """Rank PATH's components as extraction candidates, easiest first, with the breakdown.
+
+    Each score is 100 minus the points its obstacles cost: what imports it, the symbols
+    it would publish, who touches its tables, the tables it touches, its own
+    dependencies, cycles, cross-component transactions, size and (with --history)
+    co-change. `seamfinder extract COMPONENT PATH` details one candidate's cost.
+    """
+
+    from seamfinder.reporters.seams import render_candidates
+
+    _config, report = _run(project)
+    _emit(
+        lambda color, width: render_candidates(
+            report.root, report.candidates, format_name, color=color, width=width
+        ),
+        format_name,
+        output,
+    )
+
+
+@main.command(
+    epilog="Examples:\n\n  seamfinder extract notifications fixtures/django_shop\n\n"
+    "  seamfinder extract billing fixtures/django_shop --with orders.services "
+    "--format json"
+)
+@click.argument("component")
+@_project_options
+@click.option(
+    "--with",
+    "with_",
+    multiple=True,
+    metavar="MODULE",
+    help="Also move this module (or pattern: a.b and below, * one part) into the service.",
+)
+@click.option(
+    "--without",
+    multiple=True,
+    metavar="MODULE",
+    help="Leave this module (or pattern) of the component in the monolith.",
+)
+@_one_format
+@_handle_errors
+def extract(
+    component: str,
+    project: ProjectArgs,
+    with_: tuple[str, ...],
+    without: tuple[str, ...],
+    format_name: str,
+    output: Path | None,
+) -> None:
+    """What extracting COMPONENT of PATH as a service would cost.
+
+    The import statements that become remote calls (by caller), the interface to
+    publish, the tables that move and who else uses them, foreign keys to break,
+    transactions that become sagas, cycles that become distributed, and the
+    decomposition metrics before and after.
+    """
+
+    from seamfinder.pipeline import extraction
+    from seamfinder.reporters.seams import render_extraction
+
+    _config, run = _prepare(project)
+    sheet = extraction(run.options, component, with_, without, run.inputs)
+    _emit(
+        lambda color, width: render_extraction(sheet, format_name, color=color, width=width),
+        format_name,
+        output,
+    )

@@ -89,6 +89,34 @@ class HistoryConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SeamsConfig:
+    """``[tool.seamfinder.seams]``: the module affinity graph and its community detection.
+
+    An edge's weight is ``imports * statements + data * table sites + cochange * degree``
+    (degree from 0 to 1, with --history); see :mod:`seamfinder.analysis.seams`.
+    """
+
+    imports: float = 1.0  # per import statement between two modules, either way
+    data: float = 1.0  # per site where one module touches a table the other defines
+    cochange: float = 1.0  # per module pair that always changes together (degree 100%)
+    resolution: float = 1.0  # Louvain's: above 1 smaller seams, below 1 larger ones
+    seed: int = 42  # Louvain is randomised: a fixed seed keeps the output identical
+    part_size: tuple[int, int] = (5, 20)  # NED: parts of this many modules are not extreme
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceDecl:
+    """A service (or shared library) declared in ``[tool.seamfinder.services]``."""
+
+    name: str
+    paths: tuple[str, ...]  # folders relative to the analysed root
+    kind: str = "service"  # service | library
+
+
+SERVICE_KINDS = ("service", "library")
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSettings:
     """Per-rule overrides: ``[tool.seamfinder.rules.SF202] severity = "error"``."""
 
@@ -115,6 +143,9 @@ class Config:
     rules: tuple[RuleSettings, ...] = ()
     contracts: tuple[Contract, ...] = ()  # layers, forbidden, independence (seamfinder.contracts)
     history: HistoryConfig = field(default_factory=HistoryConfig)
+    seams: SeamsConfig = field(default_factory=SeamsConfig)
+    services: tuple[ServiceDecl, ...] = ()  # declared: replaces detection
+    detect_services: bool = True  # ``services = false``: always analysed as one project
 
     @property
     def all_excludes(self) -> tuple[str, ...]:
@@ -248,6 +279,8 @@ _TOP_LEVEL_KEYS = (
     "layers",
     "contracts",
     "history",
+    "seams",
+    "services",
 )
 
 
@@ -318,7 +351,10 @@ def parse_config(section: Section) -> Config:
         rules=_rules(section.table("rules")),
         contracts=parse_contracts(section),
         history=_history(section.table("history")),
+        seams=_seams(section.table("seams")),
     )
+    if section.has("services"):
+        config = replace(config, **_services(section))
     section.finish()
     return config
 
@@ -346,6 +382,66 @@ def _history(section: Section) -> HistoryConfig:
         raise section.error("min-coupling", "a coupling degree is a percentage, 0 to 100")
     section.finish()
     return history
+
+
+def _seams(section: Section) -> SeamsConfig:
+    default = SeamsConfig()
+    seams = SeamsConfig(
+        imports=section.number("imports", default.imports, 0, 1000),
+        data=section.number("data", default.data, 0, 1000),
+        cochange=section.number("cochange", default.cochange, 0, 1000),
+        resolution=section.number("resolution", default.resolution, 0.01, 100),
+        seed=section.integer("seed", default.seed),
+        part_size=_part_size(section, default.part_size),
+    )
+    if seams.imports + seams.data + seams.cochange == 0:
+        raise section.error("imports", "imports, data and cochange weights are all 0: no graph")
+    section.finish()
+    return seams
+
+
+def _part_size(section: Section, default: tuple[int, int]) -> tuple[int, int]:
+    value = section.raw("part-size")
+    if value is None:
+        return default
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value)
+        or value[0] > value[1]
+    ):
+        raise section.error(
+            "part-size", f"expected [smallest, largest] modules, like [5, 20]; got {_show(value)}"
+        )
+    return (value[0], value[1])
+
+
+def _services(section: Section) -> dict[str, Any]:
+    """``services = false``, or a table of name = folder(s) or { paths, kind }."""
+
+    if section.raw("services") is False:
+        return {"detect_services": False}
+    table = section.table("services")
+    declared: list[ServiceDecl] = []
+    for name, value in table.items():
+        if isinstance(value, dict):
+            sub = table.sub(name, value)
+            decl = ServiceDecl(
+                name, sub.strings("paths"), sub.string("kind", "service", SERVICE_KINDS)
+            )
+            sub.finish()
+        else:
+            decl = ServiceDecl(name, table.string_list(name, value))
+        if not decl.paths:
+            raise table.error(name, "a service needs at least one folder (paths)")
+        for path in decl.paths:
+            if path.startswith("/") or ".." in path.split("/"):
+                raise table.error(name, f"{path!r}: expected a folder relative to the project")
+        declared.append(decl)
+    table.finish()
+    if not declared:
+        raise section.error("services", "declare at least one service, or set services = false")
+    return {"services": tuple(declared)}
 
 
 def _codes(section: Section, key: str) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from seamfinder.config import Config
 from seamfinder.errors import ProjectError
 from seamfinder.model import SourceFile
+from seamfinder.services import ServiceSpec, detect_services
 
 # Every Alembic environment has its revision template; its folder holds migrations only.
 ALEMBIC_MARKER = "script.py.mako"
@@ -39,9 +40,31 @@ class Project:
     source_roots: tuple[Path, ...]
     packages: tuple[Package, ...]
     files: tuple[SourceFile, ...]  # sorted by path
+    # A repository of services: each service and shared library is a project of its own
+    # (its own source roots and module names), and ``files`` holds every unit's files with
+    # module names qualified as ``unit:module``. Empty for one project.
+    units: tuple[Unit, ...] = ()
 
     def absolute(self, relative: str) -> Path:
         return self.root / relative
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A service or shared library of a repository of services, and its own project."""
+
+    spec: ServiceSpec
+    project: Project  # files with the unit's own (unqualified) module names
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+
+def qualify(unit: str, module: str) -> str:
+    """A module's name across services: ``orders:app.models``."""
+
+    return f"{unit}:{module}"
 
 
 class PathMatcher:
@@ -106,6 +129,9 @@ def discover(path: Path, config: Config, display: str | None = None) -> Project:
         raise ProjectError(f"{shown}: not a directory (give the project's root folder)")
     root = path.resolve()
     matcher = PathMatcher(config.all_excludes)
+    specs = detect_services(root, config, matcher.excludes)
+    if specs:
+        return _discover_units(root, shown, specs, matcher)
     if config.source_roots:
         starts = []
         for relative in config.source_roots:
@@ -184,6 +210,42 @@ def _walk(
             else:
                 continue
             files[rel] = SourceFile(rel, module, is_init)
+
+
+def _discover_units(
+    root: Path, shown: str, specs: tuple[ServiceSpec, ...], matcher: PathMatcher
+) -> Project:
+    """Each service and library walked as a project of its own, then put side by side."""
+
+    units: list[Unit] = []
+    for spec in specs:
+        files: dict[str, SourceFile] = {}
+        packages: dict[str, Package] = {}
+        starts = [(root / folder).resolve() for folder in spec.folders]
+        for start in starts:
+            _walk(root, start, matcher, files, packages)
+        _check_unique_modules(files.values(), f"{shown} (service {spec.name})")
+        project = Project(
+            root=root,
+            display_root=shown,
+            source_roots=tuple(sorted({p.source_root for p in packages.values()} | set(starts))),
+            packages=tuple(sorted(packages.values(), key=lambda p: p.name)),
+            files=tuple(sorted(files.values())),
+        )
+        units.append(Unit(spec, project))
+    merged = {
+        f.path: SourceFile(f.path, qualify(u.name, f.module), f.is_package)
+        for u in units
+        for f in u.project.files
+    }
+    return Project(
+        root=root,
+        display_root=shown,
+        source_roots=tuple(sorted({r for u in units for r in u.project.source_roots})),
+        packages=(),
+        files=tuple(sorted(merged.values())),
+        units=tuple(units),
+    )
 
 
 def _add_package(packages: dict[str, Package], package: Package) -> None:

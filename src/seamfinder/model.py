@@ -355,6 +355,238 @@ class Transaction:
     writes: tuple[DataAccess, ...]
 
 
+# --- Seams, decomposition metrics, extraction candidates and their cost ----------------
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ImportedName:
+    """A name one module imports from another module of the project: interface in use."""
+
+    importer: str
+    module: str  # the project module imported from
+    name: str  # the symbol imported from it; "" for the module itself, "*" for a star
+    location: Location
+
+    @property
+    def symbol(self) -> str:
+        return f"{self.module}.{self.name}" if self.name else self.module
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionMetrics:
+    """How good one partition of the modules is (formulas: analysis.decomposition)."""
+
+    partitions: int
+    modules: int
+    modularity: float  # Newman's Q on the affinity graph
+    structural_modularity: float  # SM, Jin et al. 2019
+    icp: float | None  # share of import statements across parts; None without imports
+    ifn: float  # mean number of interface modules per part
+    ned: float  # share of modules in parts of extreme size
+    data_purity: float | None  # share of table access sites inside the owning part
+    import_sites: int
+    cross_import_sites: int
+    data_sites: int
+    data_sites_inside: int
+
+
+@dataclass(frozen=True, slots=True)
+class Seam:
+    """One part of the proposed partition: a community of the module affinity graph."""
+
+    name: str  # S1, S2...: largest first
+    label: str  # the declared components it gathers ("billing+orders"), or "part of X"
+    modules: tuple[str, ...]
+    components: tuple[tuple[str, int], ...]  # (declared component, its modules here), most first
+
+
+@dataclass(frozen=True, slots=True)
+class Affinity:
+    """What ties one module to one component, summed over the component's modules."""
+
+    component: str
+    imports: int  # import statements between them, both ways
+    data: int  # table access sites between them (one touching a table the other defines)
+    cochange: float  # summed co-change degree of the module pairs (0 to 1 each)
+    weight: float  # the three, with the configured weights
+
+
+@dataclass(frozen=True, slots=True)
+class MisplacedModule:
+    """A module tied more strongly to another component than to its own."""
+
+    module: str
+    component: str  # its own
+    own: Affinity
+    closest: Affinity  # the strongest tie to another component
+    seam: str  # the proposed part it landed in
+    tables: tuple[str, ...]  # tables of the closest component it touches
+
+
+@dataclass(frozen=True, slots=True)
+class SeamReport:
+    """The proposed partition, its metrics next to the declared components', and misfits."""
+
+    weights: tuple[float, float, float]  # imports, data, co-change
+    resolution: float
+    seed: int
+    modules: int  # graph nodes: every module outside the root bucket
+    edges: int
+    cochange: bool  # module co-change from git history was part of the graph
+    seams: tuple[Seam, ...]
+    declared: PartitionMetrics
+    proposed: PartitionMetrics
+    agreement: float  # adjusted Rand index of the declared and the proposed partition
+    misplaced: tuple[MisplacedModule, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreFactor:
+    """One line of a candidate's score: the figure, the points it costs, in words."""
+
+    name: str  # kebab-case: inbound-imports, shared-tables...
+    value: float
+    points: float  # taken off 100
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A component as an extraction candidate; ``score`` 100: nothing stands in the way."""
+
+    component: str
+    rank: int
+    score: float
+    factors: tuple[ScoreFactor, ...]
+    reasons: tuple[str, ...]  # in words, the most telling first
+    owned_tables: tuple[str, ...]
+    shared_tables: tuple[str, ...]  # owned tables that other components touch
+    foreign_tables: tuple[str, ...]  # other components' tables it touches
+    inbound_sites: int  # import statements from elsewhere into it
+    interface: tuple[str, ...]  # its symbols imported from elsewhere
+    outbound_sites: int  # import statements from it into other components
+    cycle: tuple[str, ...]  # the components of the cycle it is in, or ()
+    transactions: int  # transactions writing its tables and another component's
+    lines: int
+    revisions: int | None = None  # commits touching it (with --history)
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkCall:
+    """One module's import statements that would cross the new service boundary."""
+
+    caller: str
+    component: str  # the caller's component before the extraction
+    inbound: bool  # True: the monolith calls the service; False: the service calls out
+    sites: tuple[ImportEdge, ...]
+    names: tuple[ImportedName, ...]  # what those statements import
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedSymbol:
+    """A symbol of the service that code staying behind uses: part of its API."""
+
+    symbol: str
+    users: tuple[str, ...]  # importing modules
+    sites: int
+
+
+@dataclass(frozen=True, slots=True)
+class MovingTable:
+    """A table the service takes with it, and who else still uses it."""
+
+    table: str
+    module: str  # where it is defined
+    users: tuple[TableUse, ...]  # other components' sites on it
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionSheet:
+    """What extracting one component (with modules added or left behind) would cost."""
+
+    root: str
+    component: str
+    modules: tuple[str, ...]  # of the new service
+    added: tuple[str, ...]  # taken from other components (--with)
+    left_behind: tuple[str, ...]  # of the component, staying in the monolith (--without)
+    calls: tuple[NetworkCall, ...]  # inbound first, then by caller
+    interface: tuple[PublishedSymbol, ...]
+    tables: tuple[MovingTable, ...]
+    foreign_tables: tuple[TableUse, ...]  # the service's sites on tables that stay behind
+    relations: tuple[DataAccess, ...]  # foreign keys and relationships across the boundary
+    sagas: tuple[Transaction, ...]  # transactions writing tables on both sides
+    cycles: tuple[Cycle, ...]  # cycles through the service after extraction
+    before: PartitionMetrics  # the declared components
+    after: PartitionMetrics  # with the service carved out as asked
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceInfo:
+    """A service or shared library of a repository of services."""
+
+    name: str
+    kind: str  # service | library
+    paths: tuple[str, ...]  # its folders
+    detected_by: str  # config, compose, markers, shared-code
+    reason: str
+    modules: tuple[str, ...]  # qualified: ``orders:app.models``
+    lines: int
+    hostnames: tuple[str, ...]  # names other services can call it by
+    score: int = 0  # its strongest distributed-monolith score with another service
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One reason two services are coupled, and the points it adds to their score."""
+
+    kind: str  # import, shared-library, shared-table, shared-database, call, call-cycle, co-change
+    weight: int
+    count: int  # sites, tables, commits...
+    detail: str
+    sites: tuple[Location, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ServicePair:
+    """The distributed-monolith score of two services (``a < b``) and its evidence."""
+
+    a: str
+    b: str
+    score: int  # 0-100, the sum of the evidence weights, capped
+    level: str  # independent, loosely-coupled, coupled, distributed-monolith
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ServiceCall:
+    """A synchronous call from one service to another."""
+
+    source: str
+    target: str
+    location: Location
+    protocol: str  # http
+    library: str  # requests, httpx, aiohttp, urllib
+    method: str
+    url: str  # template, "{}" for what is not static
+    via: str  # how the target was told: "url host orders", "env ORDERS_URL"...
+
+
+@dataclass(frozen=True, slots=True)
+class ServicesReport:
+    """The services of a repository of services and how entangled they are."""
+
+    services: tuple[ServiceInfo, ...]
+    pairs: tuple[ServicePair, ...]  # with any evidence, highest score first
+    calls: tuple[ServiceCall, ...]
+    score: int  # overall: the mean over services of each one's strongest pair score
+    level: str
+    history: HistorySummary | None = None  # None: history not asked for
+    change_coupling: tuple[ChangeCoupling, ...] = ()  # service pairs, strongest first
+    hotspots: tuple[GroupChurn, ...] = ()  # services and libraries by revisions
+    weights: tuple[tuple[str, int], ...] = ()  # points per kind of evidence
+    levels: tuple[tuple[int, str], ...] = ()  # (lowest score, level), highest first
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     """Everything a reporter renders; it computes nothing further."""
@@ -379,3 +611,6 @@ class Report:
     rules: tuple[RuleInfo, ...] = ()  # the rules this run evaluated, sorted by code
     baseline: BaselineStatus | None = None  # set by ``check`` when a baseline is used
     changed_since: str | None = None  # ``check --diff BASE``: findings touch files changed since
+    seams: SeamReport | None = None  # proposed partition, decomposition metrics, misfits
+    candidates: tuple[Candidate, ...] = ()  # extraction candidates, easiest first
+    services: ServicesReport | None = None  # a repository of services; None: one project

@@ -18,6 +18,9 @@ class RunOptions:
     cache_dir: Path | None = None  # None: no cache
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    # Proposed seams (community detection: networkx), decomposition metrics and extraction
+    # candidates, for the report a person reads; check and baseline show none of them.
+    seams: bool = True
 
 
 def default_cache_dir(root: Path) -> Path:

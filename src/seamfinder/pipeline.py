@@ -10,16 +10,20 @@ from pathlib import Path
 from typing import Any
 
 from seamfinder import __version__
+from seamfinder.analysis.candidates import rank_candidates
 from seamfinder.analysis.cochange import Cochange, CochangeOptions, analyse_cochange
 from seamfinder.analysis.coupling import component_metrics, coupled_pairs, dependency_matrix
 from seamfinder.analysis.cycles import find_cycles
 from seamfinder.analysis.data import data_matrix, owners_by_table
+from seamfinder.analysis.extraction import extraction_sheet
+from seamfinder.analysis.seams import seam_report
 from seamfinder.analysis.state import Analysis
 from seamfinder.collect.cache import FileCache
 from seamfinder.collect.datapass import FactsResult, start_facts
 from seamfinder.collect.django import read_django_setup
-from seamfinder.collect.history import HistoryUnavailable, read_history
+from seamfinder.collect.history import Commit, HistoryUnavailable, read_history
 from seamfinder.collect.imports import build_import_graph
+from seamfinder.collect.names import imported_names
 from seamfinder.collect.scan import count_lines
 from seamfinder.collect.source import decode_source
 from seamfinder.collect.suppressions import read_suppressions
@@ -29,7 +33,14 @@ from seamfinder.datagraph import resolve_data
 from seamfinder.discovery import PathMatcher, Project, discover
 from seamfinder.errors import ConfigError
 from seamfinder.graph import component_dependencies
-from seamfinder.model import ROOT_COMPONENT, HistorySummary, ParseFailure, Report, Stats
+from seamfinder.model import (
+    ROOT_COMPONENT,
+    ExtractionSheet,
+    HistorySummary,
+    ParseFailure,
+    Report,
+    Stats,
+)
 from seamfinder.options import RunOptions, default_cache_dir
 
 __all__ = ["RunOptions", "analyse", "default_cache_dir", "read_sources", "run"]
@@ -91,7 +102,7 @@ def read_sources(project: Project, known: Mapping[str, bytes] | None = None) -> 
     return Sources(data, texts, lines, failures)
 
 
-def _packaged(project: Project) -> frozenset[str]:
+def packaged_paths(project: Project) -> frozenset[str]:
     """Paths of files inside packages: grimp parses those, so it vouches for their syntax."""
 
     packages = {p.name for p in project.packages}
@@ -101,6 +112,10 @@ def _packaged(project: Project) -> frozenset[str]:
 def analyse(options: RunOptions, inputs: Inputs | None = None) -> tuple[Analysis, FactsResult]:
     config = options.config
     project = inputs.project if inputs else discover(options.path, config, options.display)
+    if project.units:  # a repository of services: each analysed on its own, then together
+        from seamfinder.pipeline_services import analyse_services
+
+        return analyse_services(config, project, options.cache_dir, inputs.data if inputs else None)
     cache_dir = prepare_cache_dir(options.cache_dir)
     sources = read_sources(project, inputs.data if inputs else None)
     # The data pass starts first (in worker processes when it is large) so that grimp
@@ -108,7 +123,7 @@ def analyse(options: RunOptions, inputs: Inputs | None = None) -> tuple[Analysis
     pending = start_facts(
         project.files,
         sources.data,
-        _packaged(project),
+        packaged_paths(project),
         FileCache(cache_dir, "facts", __version__),
     )
     scan = build_import_graph(project, sources.texts, sources.failures, cache_dir)
@@ -134,7 +149,9 @@ def analyse(options: RunOptions, inputs: Inputs | None = None) -> tuple[Analysis
         component_map.app_label_of,
         config.tables,
     )
-    history = _change_coupling(project, config, component_map) if config.history.enabled else None
+    history, commits = (
+        _change_coupling(project, config, component_map) if config.history.enabled else (None, ())
+    )
     analysis = Analysis(
         project=project,
         config=config,
@@ -151,19 +168,29 @@ def analyse(options: RunOptions, inputs: Inputs | None = None) -> tuple[Analysis
         tables=data.tables,
         suppressions=read_suppressions(sources.texts),
         history=history,
+        # Only candidates and the extraction sheet read them: check does without.
+        imported_names=imported_names(
+            scan.edges, sources.texts, {f.module: f.is_package for f in project.files}
+        )
+        if options.seams
+        else (),
+        commits=commits,
     )
     return analysis, facts
 
 
-def _change_coupling(project: Project, config: Config, components: ComponentMap) -> Cochange | str:
-    """Component co-change from git, or the one-line reason there is none."""
+def _change_coupling(
+    project: Project, config: Config, components: ComponentMap
+) -> tuple[Cochange | str, tuple[Commit, ...]]:
+    """Component co-change from git (or the one-line reason there is none), and the commits
+    read, which seam discovery groups by module."""
 
     settings = config.history
     history = read_history(
         project.root, since=settings.since, max_commits=settings.max_commits, line_counts=False
     )
     if isinstance(history, HistoryUnavailable):
-        return history.reason
+        return history.reason, ()
     options = CochangeOptions(
         min_revs=settings.min_revs,
         min_shared_revs=settings.min_shared_revs,
@@ -172,9 +199,10 @@ def _change_coupling(project: Project, config: Config, components: ComponentMap)
         max_groups=settings.max_components_per_commit,
     )
     matcher = PathMatcher(config.all_excludes)
-    return analyse_cochange(
+    cochange = analyse_cochange(
         history.commits, path_grouper(project, components, matcher.excludes), options
     )
+    return cochange, history.commits
 
 
 def _check_table_owners(config: Config, components: ComponentMap) -> None:
@@ -234,4 +262,20 @@ def run(options: RunOptions, inputs: Inputs | None = None) -> Report:
         data_matrix=data_matrix(analysis.data_access, owners_by_table(analysis.tables)),
         **_history_sections(analysis.history),
         rules=evaluated_rules(rule_contexts),
+        seams=seam_report(analysis) if options.seams else None,
+        candidates=rank_candidates(analysis) if options.seams else (),
+        services=analysis.services.report if analysis.services else None,
     )
+
+
+def extraction(
+    options: RunOptions,
+    component: str,
+    with_: tuple[str, ...] = (),
+    without: tuple[str, ...] = (),
+    inputs: Inputs | None = None,
+) -> ExtractionSheet:
+    """The what-if sheet of extracting ``component`` (no rules: only the analysis)."""
+
+    analysis, _facts = analyse(options, inputs)
+    return extraction_sheet(analysis, component, with_, without)

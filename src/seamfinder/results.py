@@ -147,8 +147,10 @@ def _key(options: RunOptions, inputs: Inputs) -> str | None:
         __version__,
         _code_fingerprint(),
         repr(options.config),
-        repr((options.select, options.ignore, options.display)),
+        repr((options.select, options.ignore, options.display, options.seams)),
         str(inputs.project.root),
+        # Services come from folder markers and compose files, not only from Python files.
+        repr(tuple(unit.spec for unit in inputs.project.units)),
     ):
         digest.update(part.encode())
         digest.update(b"\0")

@@ -139,7 +139,9 @@ def test_worker_pool_gives_the_same_facts_as_one_process(tmp_path: Path) -> None
     assert inline.facts == pooled.facts
 
 
-def test_unchanged_inputs_return_the_stored_report_and_any_change_is_a_miss(shop: Path, tmp_path: Path) -> None:
+def test_unchanged_inputs_return_the_stored_report_and_any_change_is_a_miss(
+    shop: Path, tmp_path: Path
+) -> None:
     cache = tmp_path / "cache"
     first = stats(shop, cache)
     assert len(list((cache / "results").glob("*.json"))) == 1
@@ -155,7 +157,10 @@ def test_unchanged_inputs_return_the_stored_report_and_any_change_is_a_miss(shop
     (shop / "seamfinder.toml").write_text("[rules.SF202]\nseverity = 'error'\n", encoding="utf-8")
     changed = stats(shop, cache)
     assert {f["severity"] for f in changed["findings"] if f["code"] == "SF202"} == {"error"}
-    result = CliRunner().invoke(main, ["analyze", str(shop), "--cache-dir", str(cache), "--format", "json", "--select", "SF1"])
+    result = CliRunner().invoke(
+        main,
+        ["analyze", str(shop), "--cache-dir", str(cache), "--format", "json", "--select", "SF1"],
+    )
     assert {f["code"] for f in json.loads(result.stdout)["findings"]} == {"SF101"}
 
 

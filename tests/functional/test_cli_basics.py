@@ -159,3 +159,25 @@ def test_real_subprocess_runs_as_python_dash_m(write_project) -> None:  # type: 
     assert done.returncode == 1, done.stderr
     assert "shop.orders ⇄ shop.payments" in done.stdout
     assert "remove shop.payments -> shop.orders (1)" in done.stdout
+
+
+def test_namespace_folders_and_loose_modules_get_their_imports(write_project) -> None:  # type: ignore[no-untyped-def]
+    # grimp reads regular packages only: a folder without __init__.py inside a package,
+    # and a loose script, are read from their text instead, both ways.
+    root = write_project(
+        {
+            "app/__init__.py": "",
+            "app/core/__init__.py": "",
+            "app/core/db.py": "from app.jobs import tasks\n",
+            "app/jobs/tasks.py": "from app.core import db\nfrom ..core.db import x\n",
+            "manage.py": "import app.core.db\n",
+        }
+    )
+    _code, out, _ = run("analyze", str(root), "--no-cache", "--format", "json", "--exit-zero")
+    deps = {
+        (d["source"], d["target"]): [(s["path"], s["line"]) for s in d["sites"]]
+        for d in json.loads(out)["dependencies"]
+    }
+    assert deps[("app.core", "app.jobs")] == [("app/core/db.py", 1)]
+    assert deps[("app.jobs", "app.core")] == [("app/jobs/tasks.py", 1), ("app/jobs/tasks.py", 2)]
+    assert deps[("<root>", "app.core")] == [("manage.py", 1)]

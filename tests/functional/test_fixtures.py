@@ -20,7 +20,7 @@ from markers import expected_findings
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures"
-MARKED = ["django_shop", "ledger_sqlalchemy", "clean_modular", "broken"]
+MARKED = ["django_shop", "ledger_sqlalchemy", "clean_modular", "broken", "distributed_shop"]
 
 
 def analyze_json(fixture: str, *extra: str) -> tuple[int, dict]:  # type: ignore[type-arg]

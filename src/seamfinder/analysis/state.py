@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from seamfinder.analysis.cochange import Cochange
+from seamfinder.analysis.services import ServicesAnalysis
+from seamfinder.collect.history import Commit
 from seamfinder.collect.suppressions import SuppressionComment
 from seamfinder.components import ComponentMap
 from seamfinder.config import Config
@@ -16,6 +18,7 @@ from seamfinder.model import (
     Dependency,
     DependencyMatrix,
     ImportEdge,
+    ImportedName,
     ModelDef,
     ParseFailure,
     TableOwner,
@@ -42,6 +45,9 @@ class Analysis:
     history: Cochange | str | None = (
         None  # component co-change; str: why unavailable  # ``# seamfinder: ignore[...]`` comments
     )
+    imported_names: tuple[ImportedName, ...] = ()  # what each import statement takes
+    commits: tuple[Commit, ...] = ()  # the history read (with --history), for module co-change
+    services: ServicesAnalysis | None = None  # a repository of services; None: one project
 
     def module_path(self, module: str) -> str | None:
         return next((f.path for f in self.project.files if f.module == module), None)

@@ -22,9 +22,10 @@ from pathlib import Path
 import grimp
 
 from seamfinder.collect.source import parse_source
+from seamfinder.collect.statements import imported_modules, statement_at
 from seamfinder.discovery import Package, Project
 from seamfinder.errors import ProjectError
-from seamfinder.model import ImportEdge, ImportScope, Location, ParseFailure
+from seamfinder.model import ImportEdge, ImportScope, Location, ParseFailure, SourceFile
 
 _MAX_REBUILDS = 50
 
@@ -33,6 +34,9 @@ _MAX_REBUILDS = 50
 class ImportScan:
     edges: tuple[ImportEdge, ...]
     failures: tuple[ParseFailure, ...]  # files grimp could not read
+    # With ``external=True``: imports of packages outside the project, ``imported`` being
+    # the top-level name (grimp squashes them), for telling a service's imports of another.
+    external: tuple[ImportEdge, ...] = ()
 
 
 def build_import_graph(
@@ -40,6 +44,8 @@ def build_import_graph(
     texts: Mapping[str, str],
     known_failures: Mapping[str, ParseFailure],
     cache_dir: Path | None,
+    *,
+    external: bool = False,
 ) -> ImportScan:
     """Import edges between the project's modules, with the scope of each statement.
 
@@ -48,7 +54,7 @@ def build_import_graph(
     """
 
     if not project.packages:
-        return ImportScan((), ())
+        return ImportScan(tuple(_unseen_edges(project, set(), texts)), ())
     _check_packages_resolve_here(project.packages)
     failures = dict(known_failures)
     graph = None
@@ -57,7 +63,7 @@ def build_import_graph(
             # The failing file is named by its path in the shadow tree: map it back
             # while the tree (and its symlinks) still exists.
             try:
-                graph = _build(project.packages, search_path, cache_dir, bool(failures))
+                graph = _build(project.packages, search_path, cache_dir, bool(failures), external)
                 break
             except grimp.exceptions.SourceSyntaxError as exc:
                 failure = _failure_from_grimp(project, exc.filename, exc.lineno, exc.text)
@@ -89,8 +95,74 @@ def build_import_graph(
                         import_scope(lines, line_number),
                     )
                 )
+    edges.extend(_unseen_edges(project, set(graph.modules), texts))
     new_failures = tuple(f for path, f in sorted(failures.items()) if path not in known_failures)
-    return ImportScan(tuple(edges), new_failures)
+    outside = _external_edges(graph, modules, texts) if external else ()
+    return ImportScan(tuple(sorted(set(edges))), new_failures, outside)
+
+
+_IMPORT_START = re.compile(r"^[ \t]*(?:from|import)[ \t]", re.M)
+
+
+def _unseen_edges(project: Project, seen: set[str], texts: Mapping[str, str]) -> list[ImportEdge]:
+    """Imports grimp does not see: from and to modules it never reads.
+
+    grimp reads regular packages only: a folder without ``__init__.py`` inside a package
+    (dispatch has seventeen) and loose modules (``manage.py``, scripts) are invisible to
+    it, and so are imports *of* them. Their statements are read here from the text; a
+    file is only read when it is unseen itself or mentions an unseen module's name.
+    """
+
+    modules = {source.module: source for source in project.files}
+    unseen = {module for module in modules if module not in seen}
+    if not unseen:
+        return []
+    names = re.compile(
+        r"\b(?:" + "|".join(sorted({re.escape(m.rsplit(".", 1)[-1]) for m in unseen})) + r")\b"
+    )
+    edges: list[ImportEdge] = []
+    for source in project.files:
+        text = texts.get(source.path)
+        if text is None or (source.module not in unseen and not names.search(text)):
+            continue
+        lines = text.splitlines()
+        line, offset = 1, 0
+        for match in _IMPORT_START.finditer(text):
+            line += text.count("\n", offset, match.start())
+            offset = match.start()
+            statement = statement_at(lines, line)
+            for target in imported_modules(statement, source.module, source.is_package, modules):
+                if target != source.module and (source.module in unseen or target in unseen):
+                    location = Location(source.path, line, _column(lines, line))
+                    edges.append(
+                        ImportEdge(source.module, target, location, import_scope(lines, line))
+                    )
+    return edges
+
+
+def _external_edges(
+    graph: grimp.ImportGraph, modules: Mapping[str, SourceFile], texts: Mapping[str, str]
+) -> tuple[ImportEdge, ...]:
+    edges: list[ImportEdge] = []
+    for importer in sorted(modules):
+        if importer not in graph.modules:
+            continue
+        source = modules[importer]
+        lines = texts.get(source.path, "").splitlines()
+        for imported in sorted(graph.find_modules_directly_imported_by(importer)):
+            if imported in modules or not graph.is_module_squashed(imported):
+                continue
+            details = graph.get_import_details(importer=importer, imported=imported)
+            for line_number in sorted({d["line_number"] for d in details}):
+                edges.append(
+                    ImportEdge(
+                        importer,
+                        imported,
+                        Location(source.path, line_number, _column(lines, line_number)),
+                        import_scope(lines, line_number),
+                    )
+                )
+    return tuple(edges)
 
 
 def _build(
@@ -98,6 +170,7 @@ def _build(
     search_path: list[str],
     cache_dir: Path | None,
     shadowed: bool,
+    external: bool = False,
 ) -> grimp.ImportGraph:
     names = [p.name for p in packages]
     saved = sys.path[:]
@@ -106,7 +179,7 @@ def _build(
         # A shadow tree lives in a fresh temporary folder: caching it would only fill the
         # cache with entries nobody reads again.
         grimp_cache = str(cache_dir / "grimp") if cache_dir and not shadowed else None
-        return grimp.build_graph(*names, cache_dir=grimp_cache)
+        return grimp.build_graph(*names, cache_dir=grimp_cache, include_external_packages=external)
     finally:
         sys.path[:] = saved
         importlib.invalidate_caches()

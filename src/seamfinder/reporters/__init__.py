@@ -39,9 +39,7 @@ def _terminal(report: Report, options: RenderOptions) -> str:
     if options.findings_only:
         terminal.render_check(report, console)
     else:
-        terminal.render(
-            report, console, show_modules=options.show_modules, timings=options.timings
-        )
+        terminal.render(report, console, show_modules=options.show_modules, timings=options.timings)
     return buffer.getvalue()
 
 

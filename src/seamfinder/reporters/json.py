@@ -14,14 +14,18 @@ from seamfinder import __version__
 from seamfinder.model import (
     JSON_VERSION,
     BaselineStatus,
+    ChangeCoupling,
     Cycle,
     DataAccess,
     Dependency,
     Finding,
+    GroupChurn,
+    HistorySummary,
     ImportEdge,
     Location,
     ModelDef,
     Report,
+    ServicePair,
     Transaction,
 )
 
@@ -86,6 +90,8 @@ def to_document(report: Report, timings: bool = False) -> dict[str, Any]:
             for u in report.data_matrix
         ],
         "change_coupling": _change_coupling(report),
+        **_seams(report),
+        **_services(report),
         "baseline": _baseline(report.baseline),
         "changed_since": report.changed_since,
         "stats": _stats(report, timings),
@@ -123,6 +129,127 @@ def _change_coupling(report: Report) -> dict[str, Any] | None:
                 "last_change": churn.last_change,
             }
             for churn in report.hotspots
+        ],
+    }
+
+
+def _services(report: Report) -> dict[str, Any]:
+    """``services``, ``service_coupling``, ``service_calls``, ``service_change_coupling`` and
+    ``distributed_monolith``: empty or null for one project."""
+
+    section = report.services
+    if section is None:
+        return {
+            "services": [],
+            "service_coupling": [],
+            "service_calls": [],
+            "service_change_coupling": None,
+            "distributed_monolith": None,
+        }
+    return {
+        "services": [
+            {
+                "name": s.name,
+                "kind": s.kind,
+                "paths": list(s.paths),
+                "detected_by": s.detected_by,
+                "reason": s.reason,
+                "modules": list(s.modules),
+                "lines": s.lines,
+                "hostnames": list(s.hostnames),
+                "score": s.score,
+            }
+            for s in section.services
+        ],
+        "service_coupling": [_service_pair(pair) for pair in section.pairs],
+        "service_calls": [
+            {
+                "source": c.source,
+                "target": c.target,
+                **location(c.location),
+                "protocol": c.protocol,
+                "library": c.library,
+                "method": c.method,
+                "url": c.url,
+                "via": c.via,
+            }
+            for c in section.calls
+        ],
+        "service_change_coupling": _coupling_section(
+            "service", section.history, section.change_coupling, section.hotspots, "service"
+        ),
+        "distributed_monolith": {
+            "score": section.score,
+            "level": section.level,
+            "weights": dict(section.weights),
+            "levels": {name: floor for floor, name in section.levels},
+        },
+    }
+
+
+def _service_pair(pair: ServicePair) -> dict[str, Any]:
+    counts = {e.kind: e.count for e in pair.evidence}
+    return {
+        "a": pair.a,
+        "b": pair.b,
+        "score": pair.score,
+        "level": pair.level,
+        "imports": counts.get("import", 0),
+        "shared_libraries": counts.get("shared-library", 0),
+        "shared_tables": counts.get("shared-table", 0),
+        "shared_databases": counts.get("shared-database", 0),
+        "http_calls": counts.get("call", 0),
+        "call_cycle": "call-cycle" in counts,
+        "cochange_commits": counts.get("co-change", 0),
+        "evidence": [
+            {
+                "kind": e.kind,
+                "weight": e.weight,
+                "count": e.count,
+                "detail": e.detail,
+                "sites": [location(site) for site in e.sites],
+            }
+            for e in pair.evidence
+        ],
+    }
+
+
+def _coupling_section(
+    level: str,
+    history: HistorySummary | None,
+    pairs: tuple[ChangeCoupling, ...],
+    hotspots: tuple[GroupChurn, ...],
+    group_key: str,
+) -> dict[str, Any] | None:
+    if history is None:
+        return None
+    return {
+        "level": level,
+        "commits": history.commits,
+        "commits_grouped": history.grouped,
+        "commits_left_out": history.too_large,
+        "note": history.note or None,
+        "pairs": [
+            {
+                "a": pair.a,
+                "b": pair.b,
+                "shared": pair.shared,
+                "revisions_a": pair.revisions_a,
+                "revisions_b": pair.revisions_b,
+                "degree": pair.degree,
+                "jaccard": pair.jaccard,
+            }
+            for pair in pairs
+        ],
+        "hotspots": [
+            {
+                group_key: churn.group,
+                "revisions": churn.revisions,
+                "authors": churn.authors,
+                "first_change": churn.first_change,
+                "last_change": churn.last_change,
+            }
+            for churn in hotspots
         ],
     }
 
@@ -248,3 +375,23 @@ def _transaction(t: Transaction) -> dict[str, Any]:
         "kind": t.kind,
         "writes": [_access(a) for a in t.writes],
     }
+
+
+def _seams(report: Report) -> dict[str, Any]:
+    """``seams``, ``metrics`` and ``candidates`` (null and empty when not computed)."""
+
+    from seamfinder.reporters import seams
+
+    return {
+        "seams": seams.seams_document(report.seams),
+        "metrics": seams.partition_metrics_document(report.seams),
+        "candidates": [seams.candidate_document(c) for c in report.candidates],
+    }
+
+
+# The extraction sheet (reporters.seams) renders its sites, accesses, transactions and
+# cycles exactly as the report does.
+site_document = _site
+access_document = _access
+transaction_document = _transaction
+cycle_document = _cycle

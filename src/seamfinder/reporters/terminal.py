@@ -10,6 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from seamfinder.model import ROOT_COMPONENT, Finding, Report, Severity, TableUse
+from seamfinder.reporters import seams
+from seamfinder.reporters.services import services_blocks
 from seamfinder.reporters.summary import summary_lines
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -37,7 +39,10 @@ def render(
 def sections(
     report: Report, *, show_modules: bool = False, width: int = 120
 ) -> list[RenderableType]:
-    blocks: list[RenderableType] = [_header(report), _components(report, show_modules)]
+    blocks: list[RenderableType] = [_header(report)]
+    if report.services is not None:
+        blocks.extend(services_blocks(report.services))
+    blocks.append(_components(report, show_modules))
     if len(report.matrix.order) > 1:
         blocks.append(_matrix(report, width))
     blocks.append(_cycles(report))
@@ -50,6 +55,10 @@ def sections(
             blocks.append(crossing)
     if report.history is not None:
         blocks.append(_history(report))
+    if report.seams is not None:
+        blocks.extend(seams.seams_blocks(report.seams))
+    if report.candidates:
+        blocks.append(seams.candidates_table(report.candidates))
     blocks.append(_findings(report.findings))
     return blocks
 

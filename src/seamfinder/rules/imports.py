@@ -16,6 +16,11 @@ from seamfinder.contracts import ForbiddenContract, IndependenceContract, Layers
 from seamfinder.model import Finding, Severity
 from seamfinder.rules.registry import Option, RuleContext, rule
 
+
+def _imports(count: int) -> str:
+    return f"{count} import{'s' if count != 1 else ''}"
+
+
 _SHOWN_EDGES = 4
 _SHOWN_MEMBERS = 8
 
@@ -33,7 +38,7 @@ def component_cycle(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         # The heaviest edges first; a large cycle's full cut is in the report, not here.
         heaviest = sorted(cycle.cut, key=lambda d: (-d.imports, d.source, d.target))
         cut_text = ", ".join(
-            f"{dep.source} -> {dep.target} ({dep.imports} import{'s' if dep.imports != 1 else ''})"
+            f"{dep.source} -> {dep.target} ({_imports(dep.imports)})"
             for dep in heaviest[:_SHOWN_EDGES]
         )
         if len(heaviest) > _SHOWN_EDGES:
@@ -43,8 +48,7 @@ def component_cycle(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
             members += f" and {len(cycle.components) - _SHOWN_MEMBERS} more"
         how = "cheapest cut" if cycle.exact else "cut found heuristically"
         yield ctx.finding(
-            f"import cycle between {members}; {how} ({cycle.cut_cost} imports): "
-            f"remove {cut_text}",
+            f"import cycle between {members}; {how} ({cycle.cut_cost} imports): remove {cut_text}",
             cut_sites[0] if cut_sites else None,
             cycle.components,
             source_component=first.source,

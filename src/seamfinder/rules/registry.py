@@ -106,7 +106,7 @@ def rule(
 
 def all_rules() -> tuple[Rule, ...]:
     # Importing the rule modules registers them; kept here so callers need one import.
-    from seamfinder.rules import coupling, data, health, imports  # noqa: F401
+    from seamfinder.rules import coupling, data, fitness, health, imports, services  # noqa: F401
 
     return tuple(_RULES[code] for code in sorted(_RULES))
 

@@ -1,0 +1,605 @@
+"""Coupling between services: pure functions over what each service's analysis found.
+
+Every signal of a distributed monolith that the code and the repository show is turned
+into evidence on a pair of services, with a fixed weight (:data:`WEIGHTS`); a pair's score
+is the sum, capped at 100, so that a reader can always check a score against its evidence.
+The overall score is the mean, over services, of the strongest score each one has with
+another: 0 when every service can be changed, deployed and fail on its own, 100 when every
+one is locked to another.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from seamfinder.analysis.cochange import Cochange
+from seamfinder.model import (
+    ChangeCoupling,
+    Evidence,
+    ImportEdge,
+    Location,
+    ServiceCall,
+    ServicePair,
+    ServicesReport,
+)
+
+# Points each kind of evidence adds to a pair's score (the sum is capped at 100).
+WEIGHTS: Mapping[str, int] = {
+    "import": 30,  # one imports the other's code: they ship together
+    "shared-table": 30,  # one table, two writers: neither can change its schema alone
+    "shared-database": 25,  # one database: shared load, shared outages, shared migrations
+    "shared-library": 20,  # one model library: a schema change redeploys both
+    "call": 10,  # per direction: a synchronous call fails when the callee is down
+    "call-cycle": 15,  # neither can start, fail or be released independently
+    "co-change": 30,  # times the coupling degree: they change in the same commits
+}
+LEVELS = ((60, "distributed-monolith"), (30, "coupled"), (1, "loosely-coupled"), (0, "independent"))
+_MAX_SITES = 5
+
+
+def level_of(score: int) -> str:
+    return next(name for floor, name in LEVELS if score >= floor)
+
+
+@dataclass(frozen=True, slots=True)
+class CrossImport:
+    """An import, in one service or library, of another unit's code."""
+
+    source: str
+    target: str
+    edge: ImportEdge  # importer qualified (``billing:app.api``), imported as written
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaUse:
+    """A service using the models, declarative base or metadata of a shared library."""
+
+    service: str
+    library: str
+    location: Location
+    what: str  # the model, base or table
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class TableTouch:
+    """A service defining or writing a table (by its own code)."""
+
+    service: str
+    table: str
+    kind: str  # define | write
+    location: Location
+    own_definition: bool  # the service's own code defines the table
+
+
+@dataclass(frozen=True, slots=True)
+class SharedTable:
+    table: str
+    services: tuple[str, ...]  # sorted
+    touches: tuple[TableTouch, ...]  # of those services
+    pairs: tuple[tuple[str, str], ...]  # the pairs that do share it
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class DatabaseRef:
+    """Where a service says which database it uses."""
+
+    service: str
+    identity: str  # normalised: ``postgresql://db:5432/shop`` (no credentials)
+    location: Location
+    how: str  # "DATABASE_URL in docker-compose.yml", "URL in code", "DATABASES['default']"
+
+
+@dataclass(frozen=True, slots=True)
+class SharedDatabase:
+    identity: str
+    services: tuple[str, ...]
+    refs: tuple[DatabaseRef, ...]
+
+
+# --- imports ---------------------------------------------------------------------------
+
+
+def owner_of_name(
+    name: str, own: frozenset[str], top_names: Mapping[str, frozenset[str]]
+) -> str | None:
+    """The unit whose top-level package or module ``name`` is, unless it is the importer's
+    own (``own``) or several units have it (then it cannot be told which is meant)."""
+
+    if name in own:
+        return None
+    owners = [unit for unit, names in sorted(top_names.items()) if name in names]
+    return owners[0] if len(owners) == 1 else None
+
+
+# --- tables ----------------------------------------------------------------------------
+
+
+def shared_tables(
+    touches: Iterable[TableTouch], databases: Iterable[SharedDatabase]
+) -> tuple[SharedTable, ...]:
+    """Tables that two services define or write.
+
+    Two services that each define a table of the same name in their own code may well have
+    a database each (an ``events`` table in every service); those count only when they
+    are known to share a database. A table one of them uses without defining it (through a
+    shared library's model, another service's model or raw SQL) is the same table.
+    """
+
+    same_database = {(a, b) for db in databases for a in db.services for b in db.services if a < b}
+    by_table: dict[str, dict[str, list[TableTouch]]] = defaultdict(lambda: defaultdict(list))
+    for touch in sorted(touches):
+        by_table[touch.table][touch.service].append(touch)
+    found = []
+    for table in sorted(by_table):
+        services = by_table[table]
+        if len(services) < 2:
+            continue
+        defines = {s for s, ts in services.items() if any(t.own_definition for t in ts)}
+        pairs = []
+        names = sorted(services)
+        for i, a in enumerate(names):
+            for b in names[i + 1 :]:
+                if a in defines and b in defines and (a, b) not in same_database:
+                    continue
+                pairs.append((a, b))
+        if pairs:
+            involved = sorted({s for pair in pairs for s in pair})
+            found.append(
+                SharedTable(
+                    table,
+                    tuple(involved),
+                    tuple(t for s in involved for t in services[s]),
+                    tuple(pairs),
+                )
+            )
+    return tuple(found)
+
+
+# --- databases ---------------------------------------------------------------------------
+
+_DB_SCHEMES = {
+    "postgresql": "postgresql",
+    "postgres": "postgresql",
+    "pgsql": "postgresql",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+    "sqlite": "sqlite",
+    "oracle": "oracle",
+    "mssql": "mssql",
+    "mongodb": "mongodb",
+    "mongodb+srv": "mongodb",
+    "cockroachdb": "postgresql",
+}
+_DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306, "mongodb": 27017, "mssql": 1433}
+DB_URL = re.compile(
+    r"(?<![\w+])(?:postgres(?:ql)?|pgsql|mysql|mariadb|sqlite|oracle|mssql|mongodb(?:\+srv)?|"
+    r"cockroachdb)(?:\+\w+)?://[^\s'\"`<>]*"
+)
+_INTERPOLATION = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}")
+
+
+def expand(value: str) -> str:
+    """Compose interpolation with a default (``${DB_HOST:-db}``) becomes the default."""
+
+    return _INTERPOLATION.sub(lambda m: m.group(2) if m.group(2) is not None else m.group(0), value)
+
+
+def database_identity(url: str, service: str) -> str | None:
+    """``scheme://host:port/name`` without credentials or options, or None if unknown.
+
+    A relative SQLite path is a file of the service's own container: it is qualified by
+    the service, so that two services' ``sqlite:///app.db`` are not one database.
+    """
+
+    text = expand(url.strip())
+    scheme, sep, rest = text.partition("://")
+    family = _DB_SCHEMES.get(scheme.split("+", 1)[0].lower())
+    if not sep or family is None or "$" in text or "{" in text:
+        return None
+    if family == "sqlite":
+        path = rest.split("?", 1)[0]
+        if not path or path in {":memory:", "/"}:
+            return None
+        if path.startswith("//"):  # sqlite:////abs/path
+            return f"sqlite://{path[1:]}"
+        return f"sqlite://{service}/{path.lstrip('/')}"
+    try:
+        parts = urlsplit(f"{family}://{rest}")
+        host = (parts.hostname or "").lower()
+        port = parts.port or _DEFAULT_PORTS.get(family)
+    except ValueError:
+        return None
+    name = parts.path.lstrip("/").split("/", 1)[0]
+    if not host or not name:
+        return None
+    return f"{family}://{host}:{port}/{name}" if port else f"{family}://{host}/{name}"
+
+
+_DB_WORDS = ("DB", "DATABASE", "POSTGRES", "PG", "MYSQL", "MARIADB", "MONGO", "SQL")
+
+
+def environment_databases(
+    service: str, entries: Iterable[tuple[str, str, Location]]
+) -> list[DatabaseRef]:
+    """Databases named by environment entries: URLs, or a ``*_HOST`` with its ``*_NAME``."""
+
+    refs: list[DatabaseRef] = []
+    values = {name.upper(): (value, location) for name, value, location in entries}
+    for name, (value, location) in sorted(values.items()):
+        match = DB_URL.search(expand(value))
+        if match:
+            identity = database_identity(match.group(0), service)
+            if identity:
+                refs.append(DatabaseRef(service, identity, location, f"{name} in {location.path}"))
+            continue
+        if not name.endswith("HOST") or not any(w in name.split("_") for w in _DB_WORDS):
+            continue
+        prefix = name[: -len("HOST")]
+        for suffix in ("NAME", "DB", "DATABASE"):
+            database = values.get(prefix + suffix) or values.get(prefix.rstrip("_") + "_" + suffix)
+            host = expand(value).strip().lower()
+            if database and host and "$" not in host:
+                db_name = expand(database[0]).strip()
+                if db_name and "$" not in db_name:
+                    refs.append(
+                        DatabaseRef(
+                            service,
+                            f"db://{host}/{db_name}",
+                            location,
+                            f"{name} and {prefix}{suffix} in {location.path}",
+                        )
+                    )
+                break
+    return refs
+
+
+def shared_databases(refs: Iterable[DatabaseRef]) -> tuple[SharedDatabase, ...]:
+    by_identity: dict[str, list[DatabaseRef]] = defaultdict(list)
+    for ref in sorted(set(refs)):
+        by_identity[ref.identity].append(ref)
+    found = []
+    for identity in sorted(by_identity):
+        found_refs = by_identity[identity]
+        services = tuple(sorted({r.service for r in found_refs}))
+        if len(services) > 1:
+            found.append(SharedDatabase(identity, services, tuple(found_refs)))
+    return tuple(found)
+
+
+# --- calls -----------------------------------------------------------------------------
+
+_GENERIC = frozenset(
+    {
+        "url",
+        "uri",
+        "urls",
+        "addr",
+        "address",
+        "host",
+        "hostname",
+        "endpoint",
+        "api",
+        "base",
+        "service",
+        "svc",
+        "port",
+        "server",
+        "http",
+        "https",
+        "root",
+    }
+)
+_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://([^/:?#{}@]+)(?::(\d+))?", re.I)
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+@dataclass(frozen=True, slots=True)
+class Directory:
+    """How services can be named in code: host names, published ports, name stems."""
+
+    hosts: Mapping[str, str]  # host name (lower) -> service
+    ports: Mapping[str, str]  # published port on localhost -> service
+    stems: Mapping[str, str]  # squashed name, without a trailing "service" -> service
+
+    @classmethod
+    def build(cls, services: Iterable[tuple[str, Sequence[str], Sequence[str]]]) -> Directory:
+        """From ``(service, hostnames, published ports)``; a name two services share is dropped."""
+
+        hosts: dict[str, set[str]] = defaultdict(set)
+        ports: dict[str, set[str]] = defaultdict(set)
+        stems: dict[str, set[str]] = defaultdict(set)
+        for service, hostnames, published in services:
+            for host in hostnames:
+                hosts[host.lower()].add(service)
+                squashed = _squash(host)
+                stems[squashed].add(service)
+                if squashed.endswith("service") and len(squashed) > len("service"):
+                    stems[squashed[: -len("service")]].add(service)
+            for mapping in published:
+                outside = mapping.split(":")[-2] if mapping.count(":") >= 1 else ""
+                if outside.isdigit():
+                    ports[outside].add(service)
+        return cls(
+            {h: next(iter(s)) for h, s in hosts.items() if len(s) == 1},
+            {p: next(iter(s)) for p, s in ports.items() if len(s) == 1},
+            {n: next(iter(s)) for n, s in stems.items() if len(s) == 1 and n},
+        )
+
+    def by_url(self, url: str) -> str | None:
+        match = _HOST.match(url.strip())
+        if match is None:
+            return None
+        host = match.group(1).lower()
+        if host in ("localhost", "127.0.0.1", "0.0.0.0") and match.group(2):
+            return self.ports.get(match.group(2))
+        return self.hosts.get(host)
+
+    def by_name(self, name: str) -> str | None:
+        """A setting or variable named after a service: ``ORDERS_URL``, ``PAYMENTS_API``."""
+
+        tokens = [t for t in re.split(r"[^a-z0-9]+", name.rsplit(".", 1)[-1].lower()) if t]
+        if not tokens or tokens[-1] not in _GENERIC:
+            return None  # ORDERS alone could be anything; ORDERS_URL says what it is
+        while tokens and tokens[-1] in _GENERIC:
+            tokens.pop()
+        if not tokens:
+            return None
+        return self.stems.get("".join(tokens))
+
+
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    """An HTTP call as the per-file pass saw it, in a service."""
+
+    service: str
+    location: Location
+    library: str
+    method: str
+    url: str
+    sources: tuple[tuple[str, str], ...]  # (kind, value): env, setting, ref, literal, call
+
+
+def resolve_calls(
+    sites: Iterable[CallSite],
+    directory: Directory,
+    environment: Mapping[str, Mapping[str, str]],
+    services: frozenset[str],
+) -> tuple[ServiceCall, ...]:
+    """The calls whose URL names another service, and how that was told.
+
+    In order: a host in the URL itself (``http://orders:8000/...``, or ``localhost`` with a
+    port a compose file publishes); a literal the URL is built from (a default of
+    ``os.getenv``); an environment variable set for the calling service in a compose file
+    to such a URL; and last, the name of an environment variable, setting or constant
+    (``ORDERS_URL``, ``settings.PAYMENTS_API``).
+    """
+
+    found = []
+    for site in sites:
+        target, via = directory.by_url(site.url), ""
+        if target is not None:
+            via = f"URL {site.url.split('/')[2] if '//' in site.url else site.url}"
+        for kind, value in site.sources:
+            if target is not None:
+                break
+            if kind == "literal":
+                target, via = directory.by_url(value), f"URL {value}"
+            elif kind == "env" and value in environment.get(site.service, {}):
+                configured = environment[site.service][value]
+                target, via = directory.by_url(expand(configured)), f"{value}={configured}"
+        for kind, value in site.sources:
+            if target is not None:
+                break
+            if kind in ("env", "setting", "ref"):
+                target, via = directory.by_name(value), f"{kind} {value.rsplit('.', 1)[-1]}"
+        if target is None or target == site.service or target not in services:
+            continue
+        found.append(
+            ServiceCall(
+                site.service,
+                target,
+                site.location,
+                "http",
+                site.library,
+                site.method,
+                site.url,
+                via,
+            )
+        )
+    return tuple(sorted(found))
+
+
+def call_cycles(calls: Iterable[ServiceCall]) -> tuple[tuple[str, ...], ...]:
+    """Sets of services that call each other synchronously, in a cycle (sorted)."""
+
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    graph.add_edges_from((c.source, c.target) for c in calls)
+    cycles = [tuple(sorted(c)) for c in nx.strongly_connected_components(graph) if len(c) > 1]
+    return tuple(sorted(cycles))
+
+
+# --- scores ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """Everything known about the services, from which the pairs are scored."""
+
+    imports: tuple[CrossImport, ...]
+    schema: tuple[SchemaUse, ...]
+    tables: tuple[SharedTable, ...]
+    databases: tuple[SharedDatabase, ...]
+    calls: tuple[ServiceCall, ...]
+    cycles: tuple[tuple[str, ...], ...]
+    cochange: tuple[ChangeCoupling, ...]  # pairs within the history thresholds
+
+
+def score_pairs(signals: Signals, services: Iterable[str]) -> tuple[ServicePair, ...]:
+    """Every pair of services with evidence, highest score first."""
+
+    names = frozenset(services)
+    evidence: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+
+    def add(a: str, b: str, item: Evidence) -> None:
+        if a in names and b in names and a != b:
+            evidence[(min(a, b), max(a, b))].append(item)
+
+    by_pair: dict[tuple[str, str], list[CrossImport]] = defaultdict(list)
+    for imp in signals.imports:
+        by_pair[(min(imp.source, imp.target), max(imp.source, imp.target))].append(imp)
+    for (a, b), imports in sorted(by_pair.items()):
+        directions = sorted({f"{i.source} -> {i.target}" for i in imports})
+        add(
+            a,
+            b,
+            _evidence(
+                "import",
+                1,
+                len(imports),
+                f"{len(imports)} import(s): {', '.join(directions)}",
+                [i.edge.location for i in imports],
+            ),
+        )
+    libraries: dict[str, dict[str, list[SchemaUse]]] = defaultdict(lambda: defaultdict(list))
+    for use in signals.schema:
+        libraries[use.library][use.service].append(use)
+    shared_libs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for library, users in sorted(libraries.items()):
+        ordered = sorted(users)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                shared_libs[(a, b)].append(library)
+    for (a, b), libs in sorted(shared_libs.items()):
+        sites = [u.location for lib in libs for s in (a, b) for u in libraries[lib][s][:1]]
+        add(
+            a,
+            b,
+            _evidence(
+                "shared-library", 1, len(libs), f"both use the models of {', '.join(libs)}", sites
+            ),
+        )
+    tables_by_pair: dict[tuple[str, str], list[SharedTable]] = defaultdict(list)
+    for shared in signals.tables:
+        for pair in shared.pairs:
+            tables_by_pair[pair].append(shared)
+    for (a, b), tables in sorted(tables_by_pair.items()):
+        sites = [t.location for s in tables for t in s.touches if t.service in (a, b)]
+        names_ = ", ".join(s.table for s in tables)
+        add(
+            a, b, _evidence("shared-table", 1, len(tables), f"both define or write {names_}", sites)
+        )
+    dbs_by_pair: dict[tuple[str, str], list[SharedDatabase]] = defaultdict(list)
+    for db in signals.databases:
+        for i, a in enumerate(db.services):
+            for b in db.services[i + 1 :]:
+                dbs_by_pair[(a, b)].append(db)
+    for (a, b), dbs in sorted(dbs_by_pair.items()):
+        sites = [r.location for db in dbs for r in db.refs if r.service in (a, b)]
+        add(
+            a,
+            b,
+            _evidence(
+                "shared-database",
+                1,
+                len(dbs),
+                f"same database {', '.join(d.identity for d in dbs)}",
+                sites,
+            ),
+        )
+    calls_by_pair: dict[tuple[str, str], list[ServiceCall]] = defaultdict(list)
+    for call in signals.calls:
+        calls_by_pair[(min(call.source, call.target), max(call.source, call.target))].append(call)
+    for (a, b), calls in sorted(calls_by_pair.items()):
+        directions = sorted({f"{c.source} -> {c.target}" for c in calls})
+        add(
+            a,
+            b,
+            _evidence(
+                "call",
+                len(directions),
+                len(calls),
+                f"{len(calls)} synchronous call(s): {', '.join(directions)}",
+                [c.location for c in calls],
+            ),
+        )
+    for cycle in signals.cycles:
+        members = set(cycle)
+        for (a, b), calls in sorted(calls_by_pair.items()):
+            if a in members and b in members:
+                add(
+                    a,
+                    b,
+                    _evidence(
+                        "call-cycle",
+                        1,
+                        len(cycle),
+                        f"in a synchronous call cycle of {', '.join(cycle)}",
+                        [c.location for c in calls],
+                    ),
+                )
+    for change in signals.cochange:
+        weight = WEIGHTS["co-change"] * change.degree // 100
+        add(
+            change.a,
+            change.b,
+            Evidence(
+                "co-change",
+                weight,
+                change.shared,
+                f"changed together in {change.shared} commits (degree {change.degree}%)",
+            ),
+        )
+    pairs = []
+    for (a, b), items in evidence.items():
+        score = min(100, sum(item.weight for item in items))
+        pairs.append(ServicePair(a, b, score, level_of(score), tuple(items)))
+    return tuple(sorted(pairs, key=lambda p: (-p.score, p.a, p.b)))
+
+
+def _evidence(
+    kind: str, times: int, count: int, detail: str, sites: Sequence[Location]
+) -> Evidence:
+    return Evidence(
+        kind, WEIGHTS[kind] * times, count, detail, tuple(sorted(set(sites)))[:_MAX_SITES]
+    )
+
+
+def service_scores(pairs: Iterable[ServicePair], services: Iterable[str]) -> dict[str, int]:
+    """Each service's strongest pair score (0 when it has none)."""
+
+    best = dict.fromkeys(services, 0)
+    for pair in pairs:
+        for name in (pair.a, pair.b):
+            if name in best:
+                best[name] = max(best[name], pair.score)
+    return best
+
+
+def overall_score(scores: Mapping[str, int]) -> int:
+    return round(sum(scores.values()) / len(scores)) if scores else 0
+
+
+@dataclass(frozen=True, slots=True)
+class ServicesAnalysis:
+    """What the SF4xx rules read: the signals, the report section, and where units start."""
+
+    signals: Signals
+    report: ServicesReport
+    kinds: tuple[tuple[str, str], ...]  # (unit, service | library), sorted
+    anchors: tuple[tuple[str, Location], ...]  # (unit, its first file), sorted
+    cochange: Cochange | str | None = None  # service-level; str: why unavailable
+
+    def kind(self, unit: str) -> str | None:
+        return next((k for name, k in self.kinds if name == unit), None)
+
+    def anchor(self, unit: str) -> Location | None:
+        return next((loc for name, loc in self.anchors if name == unit), None)

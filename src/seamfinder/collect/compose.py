@@ -1,0 +1,82 @@
+"""Docker Compose files read statically: services, their build folders, names and environment.
+
+Compose files are YAML; PyYAML's node graph (``yaml.compose`` with the ``SafeLoader``)
+gives every value with its line, which a finding needs, and constructs no Python object
+from the document, so a hostile file can do no more than fail to parse. A file that does
+not parse or is not shaped like a compose file is skipped: it must never stop the run.
+Variable interpolation (``${DB_HOST:-db}``) is kept as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+COMPOSE_NAMES = (
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class EnvEntry:
+    """``NAME=value`` of a compose service's ``environment``, with where it is written."""
+
+    name: str
+    value: str
+    path: str  # the compose file, relative to the analysed root
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ComposeService:
+    name: str
+    path: str  # the compose file, relative to the analysed root
+    line: int
+    build: str | None  # the folder its image is built from, relative to the root; None: image
+    image: str | None
+    hostnames: tuple[str, ...]  # container_name, hostname, network aliases
+    environment: tuple[EnvEntry, ...]
+    ports: tuple[str, ...]  # as written: "8001:8000"
+    depends_on: tuple[str, ...]
+
+
+def compose_files(root: Path) -> list[Path]:
+    """The compose files at the root: the standard names, then ``docker-compose.*.yml``."""
+
+    found = [root / name for name in COMPOSE_NAMES if (root / name).is_file()]
+    for pattern in ("docker-compose.*.yml", "docker-compose.*.yaml", "compose.*.yaml"):
+        found.extend(sorted(p for p in root.glob(pattern) if p not in found))
+    return found
+
+
+def read_compose(root: Path) -> tuple[ComposeService, ...]:
+    """Every service of every compose file at ``root``; the first definition of a name wins
+    its line and build, later files add environment entries (as overrides do)."""
+
+    # PyYAML costs 12 ms to import: only a repository with compose files pays for it.
+    from seamfinder.collect.compose_yaml import read_file
+
+    services: dict[str, ComposeService] = {}
+    for path in compose_files(root):
+        for service in read_file(root, path):
+            current = services.get(service.name)
+            if current is None:
+                services[service.name] = service
+                continue
+            known = {e.name for e in current.environment}
+            extra = tuple(e for e in service.environment if e.name not in known)
+            services[service.name] = ComposeService(
+                current.name,
+                current.path,
+                current.line,
+                current.build or service.build,
+                current.image or service.image,
+                tuple(sorted(set(current.hostnames) | set(service.hostnames))),
+                current.environment + extra,
+                current.ports or service.ports,
+                tuple(sorted(set(current.depends_on) | set(service.depends_on))),
+            )
+    return tuple(services[name] for name in sorted(services))

@@ -117,8 +117,13 @@ def _unseen_edges(project: Project, seen: set[str], texts: Mapping[str, str]) ->
     unseen = {module for module in modules if module not in seen}
     if not unseen:
         return []
+    # An import statement naming one of them on its first line; a name only on a later
+    # line of a parenthesised import is missed, which is rare and costs one edge.
     names = re.compile(
-        r"\b(?:" + "|".join(sorted({re.escape(m.rsplit(".", 1)[-1]) for m in unseen})) + r")\b"
+        r"^[ \t]*(?:from|import)[ \t][^\n]*\b(?:"
+        + "|".join(sorted({re.escape(m.rsplit(".", 1)[-1]) for m in unseen}))
+        + r")\b",
+        re.M,
     )
     edges: list[ImportEdge] = []
     for source in project.files:

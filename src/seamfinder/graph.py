@@ -8,10 +8,11 @@ always go from a number back to the lines behind it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from seamfinder.model import Dependency, ImportEdge, ImportScope
+from seamfinder.collect.facts import FileFacts
+from seamfinder.model import DataAccess, Dependency, ImportEdge, ImportScope, Location
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -35,6 +36,50 @@ def component_dependencies(
         Dependency(source, target, tuple(sorted(found)))
         for (source, target), found in sorted(sites.items())
     )
+
+
+def dynamic_edges(
+    files: Iterable[FileFacts],
+    modules: Container[str],
+    package_of_label: Mapping[str, str],
+    model_modules: Mapping[str, str],
+    loads: Iterable[DataAccess],
+) -> list[ImportEdge]:
+    """Imports made by name, as edges: they bind modules as surely as import statements.
+
+    ``get_class("catalogue.views", ...)`` names an app by its label (django-oscar's class
+    loader), ``import_module`` and ``import_string`` a module or an object by its dotted
+    path, ``get_model("order", "Order")`` a model (``loads`` are those reads, resolved by
+    the data-access graph; ``model_modules`` maps a table to the module defining it).
+    """
+
+    edges: list[ImportEdge] = []
+    for facts in files:
+        for dynamic in facts.dynamic_imports:
+            target = dynamic.target
+            if dynamic.callee in ("get_class", "get_classes"):
+                label, _, rest = target.partition(".")
+                package = package_of_label.get(label)
+                if package is not None:
+                    target = f"{package}.{rest}" if rest else package
+            imported = _known_prefix(target, modules)
+            if imported and imported != facts.module:
+                location = Location(facts.path, dynamic.line, dynamic.column)
+                edges.append(ImportEdge(facts.module, imported, location, ImportScope.DYNAMIC))
+    for load in loads:
+        imported = model_modules.get(load.table, "")
+        if imported and imported != load.module:
+            edges.append(ImportEdge(load.module, imported, load.location, ImportScope.DYNAMIC))
+    return edges
+
+
+def _known_prefix(dotted: str, modules: Container[str]) -> str:
+    parts = dotted.split(".")
+    for end in range(len(parts), 0, -1):
+        candidate = ".".join(parts[:end])
+        if candidate in modules:
+            return candidate
+    return ""
 
 
 def to_digraph(nodes: Iterable[str], dependencies: Iterable[Dependency]) -> nx.DiGraph:

@@ -57,6 +57,7 @@ class ImportScope(enum.Enum):
     CONDITIONAL = "conditional"  # module level but inside try/if (optional dependency)
     FUNCTION = "function"  # deferred: runs when the function runs
     TYPE_CHECKING = "type-checking"  # never runs: annotations only
+    DYNAMIC = "dynamic"  # an import by name: get_class("app.views", ...), import_module(...)
 
 
 @dataclass(frozen=True, slots=True, order=True)

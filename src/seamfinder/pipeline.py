@@ -21,6 +21,7 @@ from seamfinder.analysis.state import Analysis
 from seamfinder.collect.cache import FileCache
 from seamfinder.collect.datapass import FactsResult, start_facts
 from seamfinder.collect.django import read_django_setup
+from seamfinder.collect.facts import FileFacts
 from seamfinder.collect.history import Commit, HistoryUnavailable, read_history
 from seamfinder.collect.imports import build_import_graph
 from seamfinder.collect.names import imported_names
@@ -29,14 +30,15 @@ from seamfinder.collect.source import decode_source
 from seamfinder.collect.suppressions import read_suppressions
 from seamfinder.components import ComponentMap, detect_components, path_grouper
 from seamfinder.config import Config
-from seamfinder.datagraph import resolve_data
+from seamfinder.datagraph import DataGraph, resolve_data
 from seamfinder.discovery import PathMatcher, Project, discover
 from seamfinder.errors import ConfigError
-from seamfinder.graph import component_dependencies
+from seamfinder.graph import component_dependencies, dynamic_edges
 from seamfinder.model import (
     ROOT_COMPONENT,
     ExtractionSheet,
     HistorySummary,
+    ImportEdge,
     ParseFailure,
     Report,
     Stats,
@@ -133,8 +135,13 @@ def analyse(options: RunOptions, inputs: Inputs | None = None) -> tuple[Analysis
     component_map = detect_components(project, config, sources.lines, django)
     _check_table_owners(config, component_map)
     names = [c.name for c in component_map.components]
+    files = [facts.facts[path] for path in sorted(facts.facts)]
+    data = resolve_data(
+        files, component_map.component_of, component_map.app_label_of, config.tables
+    )
+    imports = tuple(sorted({*scan.edges, *_dynamic_edges(project, component_map, files, data)}))
     dependencies = component_dependencies(
-        scan.edges, component_map.component_of, config.ignore_type_checking_imports
+        imports, component_map.component_of, config.ignore_type_checking_imports
     )
     # The root bucket is not a component (it mixes an app's shell, which imports every
     # component, with shared kernels that every component imports), so a "cycle"
@@ -143,12 +150,6 @@ def analyse(options: RunOptions, inputs: Inputs | None = None) -> tuple[Analysis
         [n for n in names if n != ROOT_COMPONENT],
         [d for d in dependencies if ROOT_COMPONENT not in (d.source, d.target)],
     )
-    data = resolve_data(
-        (facts.facts[path] for path in sorted(facts.facts)),
-        component_map.component_of,
-        component_map.app_label_of,
-        config.tables,
-    )
     history, commits = (
         _change_coupling(project, config, component_map) if config.history.enabled else (None, ())
     )
@@ -156,7 +157,7 @@ def analyse(options: RunOptions, inputs: Inputs | None = None) -> tuple[Analysis
         project=project,
         config=config,
         components=component_map,
-        imports=scan.edges,
+        imports=imports,
         dependencies=dependencies,
         cycles=cycles,
         metrics=component_metrics(names, dependencies),
@@ -170,7 +171,7 @@ def analyse(options: RunOptions, inputs: Inputs | None = None) -> tuple[Analysis
         history=history,
         # Only candidates and the extraction sheet read them: check does without.
         imported_names=imported_names(
-            scan.edges, sources.texts, {f.module: f.is_package for f in project.files}
+            imports, sources.texts, {f.module: f.is_package for f in project.files}
         )
         if options.seams
         else (),
@@ -203,6 +204,23 @@ def _change_coupling(
         history.commits, path_grouper(project, components, matcher.excludes), options
     )
     return cochange, history.commits
+
+
+def _dynamic_edges(
+    project: Project, components: ComponentMap, files: list[FileFacts], data: DataGraph
+) -> list[ImportEdge]:
+    defined_in = {
+        m.table: m.qualname.rsplit(".", 1)[0]
+        for m in data.models
+        if not m.abstract and ":" not in m.qualname
+    }
+    return dynamic_edges(
+        files,
+        {f.module for f in project.files},
+        {label: package for package, label in components.app_labels.items()},
+        defined_in,
+        (a for a in data.accesses if a.via == "get_model"),
+    )
 
 
 def _check_table_owners(config: Config, components: ComponentMap) -> None:

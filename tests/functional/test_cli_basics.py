@@ -181,3 +181,37 @@ def test_namespace_folders_and_loose_modules_get_their_imports(write_project) ->
     assert deps[("app.core", "app.jobs")] == [("app/core/db.py", 1)]
     assert deps[("app.jobs", "app.core")] == [("app/jobs/tasks.py", 1), ("app/jobs/tasks.py", 2)]
     assert deps[("<root>", "app.core")] == [("manage.py", 1)]
+
+
+def test_imports_by_name_are_dynamic_dependencies(write_project) -> None:  # type: ignore[no-untyped-def]
+    root = write_project(
+        {
+            "settings.py": "INSTALLED_APPS = ['shop.catalogue', 'shop.order', 'shop.plugins']\n",
+            "shop/__init__.py": "",
+            "shop/catalogue/__init__.py": "",
+            "shop/catalogue/apps.py": "from django.apps import AppConfig\nclass C(AppConfig):\n    name = 'shop.catalogue'\n    label = 'catalogue'\n",
+            "shop/catalogue/views.py": "",
+            "shop/order/__init__.py": "",
+            "shop/order/models.py": "from django.db import models\nclass Order(models.Model):\n    pass\n",
+            "shop/plugins/__init__.py": "",
+            "shop/plugins/stripe.py": "",
+            "shop/plugins/loader.py": """
+                from importlib import import_module
+                from django.apps import apps
+                from django.utils.module_loading import import_string
+                from oscar.core.loading import get_class
+                View = get_class("catalogue.views", "ProductView")
+                def load():
+                    Order = apps.get_model("order", "Order")
+                    backend = import_string("shop.catalogue.views.Backend")
+                    return import_module("shop.plugins.stripe"), Order, backend
+            """,
+        }
+    )
+    _, out, _ = run("analyze", str(root), "--no-cache", "--format", "json", "--exit-zero")
+    sites = {
+        (d["source"], d["target"]): [(s["line"], s["scope"]) for s in d["sites"]]
+        for d in json.loads(out)["dependencies"]
+    }
+    assert sites[("plugins", "catalogue")] == [(6, "dynamic"), (9, "dynamic")]
+    assert sites[("plugins", "order")] == [(8, "dynamic")]

@@ -38,7 +38,9 @@ def modules_of(report: Any, component: str) -> set[str]:
 
 def test_each_app_stays_whole_and_inventory_joins_catalog(report: Any) -> None:
     seams = {s["label"]: set(s["modules"]) for s in report["seams"]["partitions"]}
-    assert seams["orders"] == modules_of(report, "orders")
+    # shipping's signal handler loads Order by name (apps.get_model) and updates it: it
+    # and the app config that connects it belong with orders.
+    assert seams["orders"] == modules_of(report, "orders") | {"shipping.signals", "shipping.apps"}
     assert seams["billing"] == modules_of(report, "billing")
     # Stock rows copy the product's SKU and point at it: one seam around the product table.
     assert seams["inventory+catalog"] == modules_of(report, "inventory") | modules_of(
@@ -49,23 +51,24 @@ def test_each_app_stays_whole_and_inventory_joins_catalog(report: Any) -> None:
     # notifications' tasks and signals follow what they read (shipments, orders); its
     # e-mail log stays apart.
     assert seams["part of notifications"] == {"notifications.models", "notifications.services"}
-    assert report["seams"]["agreement"] == 0.6741
+    assert report["seams"]["agreement"] == 0.5962
     assert report["seams"]["misplaced"] == []
 
 
 def test_metrics_of_the_apps_and_of_the_proposal(report: Any) -> None:
     declared, proposed = report["metrics"]["declared"], report["metrics"]["proposed"]
     assert (declared["partitions"], declared["modules"]) == (8, 42)
-    # 22 of the 45 import statements between app modules cross apps.
+    # 24 of the 47 import statements between app modules cross apps (two of them
+    # apps.get_model calls, which import by name).
     assert (declared["cross_import_sites"], declared["import_sites"], declared["icp"]) == (
-        22,
-        45,
-        0.4889,
+        24,
+        47,
+        0.5106,
     )
     assert (declared["data_sites_inside"], declared["data_sites"]) == (57, 89)
     assert declared["data_purity"] == 0.6404
     # Louvain maximises Q: the proposal is the better-cut partition of the same graph.
-    assert proposed["modularity"] > declared["modularity"] == 0.3128
+    assert proposed["modularity"] > declared["modularity"] == 0.3
     assert proposed["data_purity"] > declared["data_purity"]
 
 
@@ -92,7 +95,7 @@ def test_candidates_rank_notifications_first_and_orders_last(report: Any) -> Non
     ]
     by_name = {c["component"]: c for c in report["candidates"]}
     notifications = by_name["notifications"]
-    assert notifications["score"] == 92.0
+    assert notifications["score"] == 91.6
     assert (notifications["inbound_sites"], notifications["interface"]) == (0, [])
     assert notifications["owned_tables"] == ["notifications_emaillog"]
     assert notifications["shared_tables"] == [] and notifications["cycle"] == []
@@ -120,7 +123,7 @@ def test_candidates_command_matches_the_report(report: Any) -> None:
     document = invoke("candidates", SHOP, "--format", "json")
     assert document["candidates"] == report["candidates"]
     text = CliRunner().invoke(main, ["candidates", SHOP, "--no-cache"]).stdout
-    assert "1. notifications: 92.0" in text and "foreign-data" in text
+    assert "1. notifications: 91.6" in text and "foreign-data" in text
 
 
 def extraction(*args: str) -> Any:
@@ -136,7 +139,7 @@ def test_extracting_notifications_is_cheap() -> None:
         "notifications.models": ["core.models.TimeStampedModel"],
         "notifications.services": ["orders.models.OrderNote"],
         "notifications.signals": ["orders.models.Order"],
-        "notifications.tasks": ["shipping.models.Shipment"],
+        "notifications.tasks": ["orders.models", "shipping.models.Shipment"],
     }
     assert sheet["tables"] == [
         {"table": "notifications_emaillog", "module": "notifications.models", "users": []}
@@ -187,7 +190,7 @@ def test_taking_orders_services_into_billing_makes_it_worse() -> None:
     sheet = extraction("billing", SHOP, "--with", "orders.services")
     assert sheet["added"] == ["orders.services"]
     before, after = sheet["metrics"]["before"], sheet["metrics"]["after"]
-    assert (before["icp"], after["icp"]) == (0.4889, 0.5333)
+    assert (before["icp"], after["icp"]) == (0.5106, 0.5532)
     assert after["data_purity"] < before["data_purity"]
     assert len(sheet["interface"]) == 7  # orders' views and tasks now call into billing
 
@@ -217,7 +220,7 @@ def test_check_computes_no_seams() -> None:
 def test_decomposition_fitness_thresholds_fail_the_run(tmp_path: Path) -> None:
     config = tmp_path / "fitness.toml"
     config.write_text(
-        "[rules.SF305]\nmin-data-purity = 0.9\nmax-icp = 0.5\nmin-modularity = 0.3\n",
+        "[rules.SF305]\nmin-data-purity = 0.9\nmax-icp = 0.55\nmin-modularity = 0.29\n",
         encoding="utf-8",
     )
     result = CliRunner().invoke(

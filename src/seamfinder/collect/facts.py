@@ -27,7 +27,7 @@ from seamfinder.serial import decode, encode
 
 #: Bumped whenever a record changes shape or meaning; cached facts of another version are
 #: rejected by :func:`facts_from_json` (the cache then rescans the file).
-FACTS_VERSION = 1
+FACTS_VERSION = 2
 
 TargetKind = Literal["ref", "model-label", "class-name", "table", "column", "setting"]
 
@@ -232,6 +232,19 @@ class LoaderFact:
     column: int
 
 
+@dataclass(frozen=True, slots=True)
+class DynamicImportFact:
+    """An import by name: ``get_class("catalogue.views", "ProductDetailView")`` (django-oscar,
+    whose first part is an app label), ``importlib.import_module("shop.plugins.x")``,
+    ``import_string("shop.payments.backends.Stripe")`` (Django)."""
+
+    target: str  # the string as written
+    callee: str  # get_class, get_classes, import_module, import_string
+    scope: str
+    line: int
+    column: int
+
+
 AccessKind = Literal["read", "write"]
 
 
@@ -404,6 +417,7 @@ class FileFacts:
     tables: tuple[TableFact, ...] = ()
     bases: tuple[BaseFact, ...] = ()
     loaders: tuple[LoaderFact, ...] = ()
+    dynamic_imports: tuple[DynamicImportFact, ...] = ()
     accesses: tuple[AccessFact, ...] = ()
     lookups: tuple[LookupFact, ...] = ()
     raw_sql: tuple[RawSqlFact, ...] = ()

@@ -47,6 +47,7 @@ from seamfinder.collect.facts import (
     ClassKeyword,
     DatabaseSetting,
     DjangoMeta,
+    DynamicImportFact,
     FileFacts,
     HttpCallFact,
     ImportFact,
@@ -104,6 +105,9 @@ _PREFILTER_TOKENS = (
     b"begin(",
     b"commit(",
     b"get_model",
+    b"get_class",
+    b"import_module",
+    b"import_string",
     b".save(",
     b"get_object_or_404",
     b"sqlalchemy",
@@ -539,9 +543,13 @@ class _Call(enum.Enum):
     RAW_SQL = 11
     LOOKUP = 12  # Q, F, Count...
     HTTP = 13
+    DYNAMIC = 14  # get_class, import_module, import_string: an import by name
 
 
 _CALL_KINDS: dict[str, _Call] = {}
+# Calls that import a module named by a string: django-oscar's class loader, importlib's
+# and Django's. They are imports all the same, invisible to any import graph.
+_DYNAMIC_IMPORTS = frozenset({"get_class", "get_classes", "import_module", "import_string"})
 _BASE_KINDS: dict[str, BaseKind] = {
     "declarative_base": "declarative-base",
     "registry": "registry",
@@ -570,6 +578,8 @@ def _classify_call(dotted: str) -> _Call:
         kind = _Call.BASE
     elif last in ("get_model", "get_user_model"):
         kind = _Call.LOADER
+    elif last in _DYNAMIC_IMPORTS:
+        kind = _Call.DYNAMIC
     elif last == "atomic":
         kind = _Call.ATOMIC
     elif last in ("begin", "begin_nested"):
@@ -786,6 +796,7 @@ class _Scanner:
         self.tables: list[TableFact] = []
         self.bases: list[BaseFact] = []
         self.loaders: list[LoaderFact] = []
+        self.dynamic_imports: list[DynamicImportFact] = []
         self.accesses: list[AccessFact] = []
         self.lookups: list[LookupFact] = []
         self.raw_sql: list[RawSqlFact] = []
@@ -833,6 +844,7 @@ class _Scanner:
             tables=tuple(self.tables),
             bases=tuple(self.bases),
             loaders=tuple(self.loaders),
+            dynamic_imports=tuple(self.dynamic_imports),
             accesses=tuple(self.accesses),
             lookups=tuple(self.lookups),
             raw_sql=tuple(self.raw_sql),
@@ -1883,6 +1895,14 @@ class _Scanner:
                 self.visit_arguments(node)
                 return _Sym("", "AUTH_USER_MODEL", "setting")
             return self.loader_call(node, dotted)
+        if kind is _Call.DYNAMIC:
+            target = _const_str(node.args[0]) if node.args else None
+            if target:
+                self.dynamic_imports.append(
+                    DynamicImportFact(target, last, self.scope, node.lineno, node.col_offset + 1)
+                )
+            self.visit_arguments(node)
+            return None
         if kind is _Call.ATOMIC:
             self.visit_arguments(node)
             return _ATOMIC

@@ -328,6 +328,9 @@ class TableOwner:
     owner: str | None  # None: defined outside the analysed code (django.contrib, ...)
     shared: bool = False  # declared shared in [tool.seamfinder.tables]
     declared: bool = False  # owner set in [tool.seamfinder.tables]
+    # Defined in a shared model layer (a component of models only, used by many): no
+    # domain component owns it, so reaching into it crosses no boundary we can know.
+    layer: bool = False
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -14,7 +14,12 @@ from seamfinder.analysis.candidates import rank_candidates
 from seamfinder.analysis.cochange import Cochange, CochangeOptions, analyse_cochange
 from seamfinder.analysis.coupling import component_metrics, coupled_pairs, dependency_matrix
 from seamfinder.analysis.cycles import find_cycles
-from seamfinder.analysis.data import data_matrix, owners_by_table
+from seamfinder.analysis.data import (
+    data_matrix,
+    model_layers,
+    owners_by_table,
+    without_layer_ownership,
+)
 from seamfinder.analysis.extraction import extraction_sheet
 from seamfinder.analysis.seams import seam_report
 from seamfinder.analysis.state import Analysis
@@ -140,6 +145,7 @@ def analyse(options: RunOptions, inputs: Inputs | None = None) -> tuple[Analysis
         files, component_map.component_of, component_map.app_label_of, config.tables
     )
     imports = tuple(sorted({*scan.edges, *_dynamic_edges(project, component_map, files, data)}))
+    layers = model_layers(component_map.components, data.tables, data.accesses)
     dependencies = component_dependencies(
         imports, component_map.component_of, config.ignore_type_checking_imports
     )
@@ -166,7 +172,7 @@ def analyse(options: RunOptions, inputs: Inputs | None = None) -> tuple[Analysis
         models=data.models,
         data_access=data.accesses,
         transactions=data.transactions,
-        tables=data.tables,
+        tables=without_layer_ownership(data.tables, layers),
         suppressions=read_suppressions(sources.texts),
         history=history,
         # Only candidates and the extraction sheet read them: check does without.

@@ -57,3 +57,51 @@ def test_unknown_owner_component_is_a_config_error(write_project) -> None:  # ty
     result = CliRunner().invoke(main, ["analyze", str(write_project(bad)), "--no-cache"])
     assert result.exit_code == 2
     assert "tool.seamfinder.tables.owners.extras_tag: no component named 'nope'" in result.stderr
+
+
+LAYERED = {
+    "app/__init__.py": "",
+    "app/models/__init__.py": """
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+        class Base(DeclarativeBase):
+            pass
+        class Challenge(Base):
+            __tablename__ = "challenges"
+            id: Mapped[int] = mapped_column(primary_key=True)
+        class Solve(Base):
+            __tablename__ = "solves"
+            id: Mapped[int] = mapped_column(primary_key=True)
+    """,
+    "app/api/__init__.py": "",
+    "app/api/challenges.py": """
+        from app.models import Challenge
+        def listing(session):
+            return session.query(Challenge).all()
+    """,
+    "app/scoring/__init__.py": "",
+    "app/scoring/solves.py": """
+        from app.models import Solve
+        def record(session, solve: Solve):
+            session.add(solve)
+    """,
+}
+
+
+def test_a_models_only_component_used_everywhere_is_one_layer_finding(write_project) -> None:  # type: ignore[no-untyped-def]
+    assert findings(write_project(LAYERED)) == [("app/models/__init__.py", 1, "SF207")]
+
+
+def test_declared_owners_turn_the_layer_back_into_boundaries(write_project) -> None:  # type: ignore[no-untyped-def]
+    owned = {
+        **LAYERED,
+        "pyproject.toml": "[tool.seamfinder.tables.owners]\nchallenges = 'app.api'\nsolves = 'app.scoring'\n",
+    }
+    assert findings(write_project(owned)) == []
+    swapped = {
+        **LAYERED,
+        "pyproject.toml": "[tool.seamfinder.tables.owners]\nchallenges = 'app.scoring'\nsolves = 'app.api'\n",
+    }
+    assert sorted(findings(write_project(swapped))) == [
+        ("app/api/challenges.py", 4, "SF202"),  # the query; the import adds nothing
+        ("app/scoring/solves.py", 4, "SF201"),  # session.add of a Solve
+    ]

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from seamfinder.model import ROOT_COMPONENT, DataAccess, TableOwner, TableUse, Transaction
+from seamfinder.model import (
+    ROOT_COMPONENT,
+    Component,
+    DataAccess,
+    TableOwner,
+    TableUse,
+    Transaction,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +37,7 @@ def owner_elsewhere(access: DataAccess, owners: Mapping[str, TableOwner]) -> str
     """
 
     info = owners.get(access.table)
-    if info is None or info.owner is None or info.shared:
+    if info is None or info.owner is None or info.shared or info.layer:
         return None
     if access.component in (ROOT_COMPONENT, info.owner):
         return None
@@ -45,6 +52,66 @@ def foreign_accesses(
             owner = owner_elsewhere(access, owners)
             if owner is not None:
                 yield ForeignAccess(access, owner)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelLayer:
+    """A component that only defines models, whose tables many components use."""
+
+    component: str
+    tables: tuple[str, ...]
+    users: tuple[str, ...]  # the other components that touch its tables
+
+
+def model_layers(
+    components: Iterable[Component], tables: Iterable[TableOwner], accesses: Iterable[DataAccess]
+) -> tuple[ModelLayer, ...]:
+    """Components made of models modules only, whose tables two or more others touch.
+
+    Layered applications keep every model in one ``models`` package (CTFd, most Flask
+    apps): by definition it "owns" every table, and every other component "reaches
+    into" it. That is a layer, not a domain boundary; reporting each access would bury
+    everything else. Tables whose owner is declared in configuration are not counted.
+    """
+
+    owned: dict[str, list[str]] = defaultdict(list)
+    for table in tables:
+        if table.owner is not None and not table.declared and not table.shared:
+            owned[table.owner].append(table.table)
+    users: dict[str, set[str]] = defaultdict(set)
+    owner_of = {t: c for c, names in owned.items() for t in names}
+    for access in accesses:
+        owner = owner_of.get(access.table)
+        if (
+            owner is not None
+            and access.kind != "define"
+            and access.component
+            not in (
+                owner,
+                ROOT_COMPONENT,
+            )
+        ):
+            users[owner].add(access.component)
+    found = []
+    for component in components:
+        name = component.name
+        if name == ROOT_COMPONENT or len(owned.get(name, ())) < 2 or len(users[name]) < 2:
+            continue
+        if all(_is_models_module(module) for module in component.modules):
+            found.append(ModelLayer(name, tuple(sorted(owned[name])), tuple(sorted(users[name]))))
+    return tuple(found)
+
+
+def _is_models_module(module: str) -> bool:
+    parts = module.split(".")
+    return parts[-1] == "models" or "models" in parts[:-1]
+
+
+def without_layer_ownership(
+    tables: Iterable[TableOwner], layers: Iterable[ModelLayer]
+) -> tuple[TableOwner, ...]:
+    in_layer = {table for layer in layers for table in layer.tables}
+    return tuple(replace(t, layer=True) if t.table in in_layer else t for t in tables)
 
 
 def writers_by_table(accesses: Iterable[DataAccess]) -> dict[str, set[str]]:
@@ -65,7 +132,7 @@ def transaction_owners(
     found = set()
     for write in transaction.writes:
         info = owners.get(write.table)
-        if info is not None and info.owner is not None and not info.shared:
+        if info is not None and info.owner is not None and not info.shared and not info.layer:
             found.add(info.owner)
     return tuple(sorted(found))
 

@@ -73,7 +73,13 @@ def to_document(report: Report, timings: bool = False) -> dict[str, Any]:
         "data_access": [_access(a) for a in report.data_access],
         "transactions": [_transaction(t) for t in report.transactions],
         "tables": [
-            {"table": t.table, "owner": t.owner, "shared": t.shared, "declared": t.declared}
+            {
+                "table": t.table,
+                "owner": t.owner,
+                "shared": t.shared,
+                "declared": t.declared,
+                "layer": t.layer,
+            }
             for t in report.tables
         ],
         "data_matrix": [

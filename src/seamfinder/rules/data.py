@@ -13,7 +13,7 @@ from seamfinder.analysis.data import (
     writers_by_table,
 )
 from seamfinder.analysis.state import Analysis
-from seamfinder.model import DataAccess, Finding, Severity
+from seamfinder.model import ROOT_COMPONENT, DataAccess, Finding, Location, Severity
 from seamfinder.rules.registry import RuleContext, rule
 
 # Idioms that only name a model (an import, a get_model call): reported only when the
@@ -162,7 +162,7 @@ def shared_table_writes(analysis: Analysis, ctx: RuleContext) -> Iterator[Findin
     for table, writers in sorted(writers_by_table(analysis.data_access).items()):
         info = owners.get(table)
         definition = definitions.get(table)
-        if len(writers) < 2 or info is None or info.owner is None or info.shared:
+        if len(writers) < 2 or info is None or info.owner is None or info.shared or info.layer:
             continue
         if definition is None:
             continue
@@ -199,4 +199,39 @@ def cross_component_transaction(analysis: Analysis, ctx: RuleContext) -> Iterato
             source_component=transaction.component,
             target_component=next((o for o in involved if o != transaction.component), None),
             related=tuple(sorted({w.location for w in transaction.writes})),
+        )
+
+
+@rule(
+    "SF207",
+    "shared-model-layer",
+    Severity.WARNING,
+    "A component of models only, whose tables many components use: ownership is unknown.",
+)
+def shared_model_layer(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    tables: dict[str, set[str]] = defaultdict(set)
+    for info in analysis.tables:
+        if info.layer and info.owner is not None:
+            tables[info.owner].add(info.table)
+    users: dict[str, set[str]] = defaultdict(set)
+    owner_of = {table: owner for owner, names in tables.items() for table in names}
+    for access in analysis.data_access:
+        owner = owner_of.get(access.table)
+        if owner is not None and access.kind != "define" and access.component != owner:
+            users[owner].add(access.component)
+    modules = {c.name: c.modules for c in analysis.components.components}
+    for owner in sorted(tables):
+        path = next(
+            (p for m in modules.get(owner, ()) if (p := analysis.module_path(m)) is not None), None
+        )
+        others = sorted(users[owner] - {ROOT_COMPONENT})
+        yield ctx.finding(
+            f"{owner} defines {len(tables[owner])} tables and nothing else, and "
+            f"{len(others)} components use them ({', '.join(others[:5])}"
+            f"{' and more' if len(others) > 5 else ''}): a shared model layer, so reads and "
+            "writes across components cannot be judged; declare the owning component of each "
+            "table in [tool.seamfinder.tables] owners",
+            Location(path, 1, 1) if path else None,
+            (owner,),
+            source_component=owner,
         )

@@ -12,6 +12,7 @@ from collections.abc import Callable, Container, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from seamfinder.collect.facts import FileFacts
+from seamfinder.collect.statements import known_prefix
 from seamfinder.model import DataAccess, Dependency, ImportEdge, ImportScope, Location
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def dynamic_edges(
                 package = package_of_label.get(label)
                 if package is not None:
                     target = f"{package}.{rest}" if rest else package
-            imported = _known_prefix(target, modules)
+            imported = known_prefix(target, modules)
             if imported and imported != facts.module:
                 location = Location(facts.path, dynamic.line, dynamic.column)
                 edges.append(ImportEdge(facts.module, imported, location, ImportScope.DYNAMIC))
@@ -71,15 +72,6 @@ def dynamic_edges(
         if imported and imported != load.module:
             edges.append(ImportEdge(load.module, imported, load.location, ImportScope.DYNAMIC))
     return edges
-
-
-def _known_prefix(dotted: str, modules: Container[str]) -> str:
-    parts = dotted.split(".")
-    for end in range(len(parts), 0, -1):
-        candidate = ".".join(parts[:end])
-        if candidate in modules:
-            return candidate
-    return ""
 
 
 def to_digraph(nodes: Iterable[str], dependencies: Iterable[Dependency]) -> nx.DiGraph:

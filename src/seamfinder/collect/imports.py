@@ -15,7 +15,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,28 +76,26 @@ def build_import_graph(
         raise ProjectError("grimp could not build the import graph: too many unreadable files")
 
     modules = {source.module: source for source in project.files}
-    edges: list[ImportEdge] = []
-    for importer in sorted(modules):
-        if importer not in graph.modules:
-            continue
-        source = modules[importer]
-        lines = texts.get(source.path, "").splitlines()
-        for imported in sorted(graph.find_modules_directly_imported_by(importer)):
-            if imported not in modules or imported == importer:
-                continue
-            details = graph.get_import_details(importer=importer, imported=imported)
-            for line_number in sorted({d["line_number"] for d in details}):
-                edges.append(
-                    ImportEdge(
-                        importer,
-                        imported,
-                        Location(source.path, line_number, _column(lines, line_number)),
-                        import_scope(lines, line_number),
-                    )
-                )
+    edges = _grimp_edges(
+        graph,
+        modules,
+        texts,
+        lambda importer, imported: imported in modules and imported != importer,
+    )
     edges.extend(_unseen_edges(project, set(graph.modules), texts))
     new_failures = tuple(f for path, f in sorted(failures.items()) if path not in known_failures)
-    outside = _external_edges(graph, modules, texts) if external else ()
+    outside = (
+        tuple(
+            _grimp_edges(
+                graph,
+                modules,
+                texts,
+                lambda _, imported: imported not in modules and graph.is_module_squashed(imported),
+            )
+        )
+        if external
+        else ()
+    )
     return ImportScan(tuple(sorted(set(edges))), new_failures, outside)
 
 
@@ -145,9 +143,14 @@ def _unseen_edges(project: Project, seen: set[str], texts: Mapping[str, str]) ->
     return edges
 
 
-def _external_edges(
-    graph: grimp.ImportGraph, modules: Mapping[str, SourceFile], texts: Mapping[str, str]
-) -> tuple[ImportEdge, ...]:
+def _grimp_edges(
+    graph: grimp.ImportGraph,
+    modules: Mapping[str, SourceFile],
+    texts: Mapping[str, str],
+    wanted: Callable[[str, str], bool],
+) -> list[ImportEdge]:
+    """One edge per import statement grimp saw between ``wanted`` (importer, imported)."""
+
     edges: list[ImportEdge] = []
     for importer in sorted(modules):
         if importer not in graph.modules:
@@ -155,7 +158,7 @@ def _external_edges(
         source = modules[importer]
         lines = texts.get(source.path, "").splitlines()
         for imported in sorted(graph.find_modules_directly_imported_by(importer)):
-            if imported in modules or not graph.is_module_squashed(imported):
+            if not wanted(importer, imported):
                 continue
             details = graph.get_import_details(importer=importer, imported=imported)
             for line_number in sorted({d["line_number"] for d in details}):
@@ -167,7 +170,7 @@ def _external_edges(
                         import_scope(lines, line_number),
                     )
                 )
-    return tuple(edges)
+    return edges
 
 
 def _build(

@@ -75,20 +75,24 @@ def imported_modules(
         base = absolute_module(match["source"], importer, is_package)
         for name in split_names(match["names"]):
             submodule = f"{base}.{name}" if base else name
-            target = submodule if name != "*" and submodule in modules else _known(base, modules)
+            target = (
+                submodule if name != "*" and submodule in modules else known_prefix(base, modules)
+            )
             if target:
                 found.append(target)
         return found
     match = _IMPORT.match(statement)
     if match is not None:
         for name in split_names(match["names"]):
-            target = _known(name, modules)
+            target = known_prefix(name, modules)
             if target:
                 found.append(target)
     return found
 
 
-def _known(dotted: str, modules: Container[str]) -> str:
+def known_prefix(dotted: str, modules: Container[str]) -> str:
+    """The longest prefix of ``dotted`` that is one of ``modules`` ("" if none)."""
+
     parts = dotted.split(".")
     for end in range(len(parts), 0, -1):
         candidate = ".".join(parts[:end])

@@ -39,6 +39,21 @@ def _subjects(access: DataAccess) -> tuple[str, ...]:
     return (access.component, access.module, access.scope, access.table)
 
 
+def _crossing(
+    ctx: RuleContext, item: ForeignAccess, message: str, subjects: tuple[str, ...] = ()
+) -> Finding:
+    """A finding at the access, from its component to the table's owner."""
+
+    access = item.access
+    return ctx.finding(
+        message,
+        access.location,
+        subjects or _subjects(access),
+        source_component=access.component,
+        target_component=item.owner,
+    )
+
+
 @rule(
     "SF201",
     "cross-boundary-write",
@@ -51,13 +66,11 @@ def cross_boundary_write(analysis: Analysis, ctx: RuleContext) -> Iterator[Findi
         foreign_accesses(analysis.data_access, owners, frozenset({"write"}))
     ):
         access = item.access
-        yield ctx.finding(
+        yield _crossing(
+            ctx,
+            item,
             f"{access.component} writes {access.table}, owned by {item.owner} "
             f"({access.via}, in {_where(access)})",
-            access.location,
-            _subjects(access),
-            source_component=access.component,
-            target_component=item.owner,
         )
 
 
@@ -90,13 +103,11 @@ def cross_boundary_read(analysis: Analysis, ctx: RuleContext) -> Iterator[Findin
     for item in _once_per_site(reads):
         access = item.access
         how = "imports the model" if access.via == "import" else access.via
-        yield ctx.finding(
+        yield _crossing(
+            ctx,
+            item,
             f"{access.component} reads {access.table}, owned by {item.owner} "
             f"({how}, in {_where(access)})",
-            access.location,
-            _subjects(access),
-            source_component=access.component,
-            target_component=item.owner,
         )
 
 
@@ -117,13 +128,12 @@ def cross_boundary_relation(analysis: Analysis, ctx: RuleContext) -> Iterator[Fi
     )
     for item in _once_per_site(found):
         access = item.access
-        yield ctx.finding(
+        yield _crossing(
+            ctx,
+            item,
             f"{access.scope or access.module}.{access.detail} ({access.via}) in "
             f"{access.component} points at {access.table}, owned by {item.owner}",
-            access.location,
             (access.component, access.module, access.scope, access.detail, access.table),
-            source_component=access.component,
-            target_component=item.owner,
         )
 
 
@@ -138,13 +148,11 @@ def cross_boundary_raw_sql(analysis: Analysis, ctx: RuleContext) -> Iterator[Fin
     found = foreign_accesses(analysis.data_access, owners, frozenset({"raw-sql"}))
     for item in _once_per_site(found):
         access = item.access
-        yield ctx.finding(
+        yield _crossing(
+            ctx,
+            item,
             f"raw SQL in {_where(access)} ({access.via}) {access.detail}s {access.table}, "
             f"owned by {item.owner}",
-            access.location,
-            _subjects(access),
-            source_component=access.component,
-            target_component=item.owner,
         )
 
 

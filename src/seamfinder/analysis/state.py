@@ -41,10 +41,8 @@ class Analysis:
     data_access: tuple[DataAccess, ...] = ()
     transactions: tuple[Transaction, ...] = ()
     tables: tuple[TableOwner, ...] = ()
-    suppressions: tuple[SuppressionComment, ...] = ()
-    history: Cochange | str | None = (
-        None  # component co-change; str: why unavailable  # ``# seamfinder: ignore[...]`` comments
-    )
+    suppressions: tuple[SuppressionComment, ...] = ()  # the ignore comments of the files
+    history: Cochange | str | None = None  # component co-change; str: why it is unavailable
     imported_names: tuple[ImportedName, ...] = ()  # what each import statement takes
     commits: tuple[Commit, ...] = ()  # the history read (with --history), for module co-change
     services: ServicesAnalysis | None = None  # a repository of services; None: one project

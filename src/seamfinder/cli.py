@@ -507,7 +507,12 @@ def baseline_command(project: ProjectArgs, baseline_file: Path | None) -> None:
     )
 
 
-@main.group("rules", invoke_without_command=True)
+@main.group(
+    "rules",
+    invoke_without_command=True,
+    epilog="Examples:\n\n  seamfinder rules\n\n  seamfinder rules --format json\n\n"
+    "  seamfinder rules explain SF201",
+)
 @click.option(
     "-f",
     "--format",
@@ -531,7 +536,11 @@ def rules_command(ctx: click.Context, format_name: str) -> None:
     click.echo(render_catalog(catalog(), format_name), nl=False)
 
 
-@rules_command.command("explain")
+@rules_command.command(
+    "explain",
+    epilog="Examples:\n\n  seamfinder rules explain SF201\n\n"
+    "  seamfinder rules explain cross-boundary-write",
+)
 @click.argument("rule")
 @_handle_errors
 def explain(rule: str) -> None:

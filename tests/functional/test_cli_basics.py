@@ -29,11 +29,24 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_version_and_help_show_an_example() -> None:
+def test_version_and_every_command_help_shows_an_example() -> None:
     code, out, _ = run("--version")
     assert code == 0 and __version__ in out
     code, out, _ = run("analyze", "--help")
     assert code == 0 and "seamfinder analyze fixtures/django_shop" in out
+    for command in (
+        [],
+        ["check"],
+        ["baseline"],
+        ["rules"],
+        ["rules", "explain"],
+        ["candidates"],
+        ["extract"],
+    ):
+        code, out, _ = run(*command, "--help")
+        assert code == 0 and "Example" in out and "seamfinder " in out.split("Example", 1)[1], (
+            command
+        )
 
 
 def test_cycle_is_an_error_finding_and_exit_1(write_project) -> None:  # type: ignore[no-untyped-def]

@@ -48,7 +48,8 @@ def component_cycle(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
             members += f" and {len(cycle.components) - _SHOWN_MEMBERS} more"
         how = "cheapest cut" if cycle.exact else "cut found heuristically"
         yield ctx.finding(
-            f"import cycle between {members}; {how} ({_imports(cycle.cut_cost)}): remove {cut_text}",
+            f"import cycle between {members}; {how} ({_imports(cycle.cut_cost)}): "
+            f"remove {cut_text}",
             cut_sites[0] if cut_sites else None,
             cycle.components,
             source_component=first.source,

@@ -71,6 +71,14 @@ SQLALCHEMY_BASES = frozenset(
 SQLMODEL_BASE = "sqlmodel.SQLModel"
 DEFAULT_MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 EXTERNAL_USER_TABLE = "auth_user"
+# Tables of Django's own models, for proxies of them (``class ObjectType(ContentType)``).
+EXTERNAL_TABLES = {
+    "django.contrib.contenttypes.models.ContentType": "django_content_type",
+    "django.contrib.auth.models.User": "auth_user",
+    "django.contrib.auth.models.Group": "auth_group",
+    "django.contrib.auth.models.Permission": "auth_permission",
+    "django.contrib.sites.models.Site": "django_site",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,10 +257,12 @@ class _Resolver:
             return "sqlmodel"
         last = base.rsplit(".", 1)[-1]
         model_like = last.endswith(("Model", "Node", "Page")) or last.startswith("Abstract")
+        if base.startswith("django.contrib.") and ".models." in base:
+            return "django"  # ContentType, User, Group...: concrete models of Django's own
         if base.startswith("django.") and ".models" in base and model_like:
             return "django"
-        if base.startswith(DJANGO_LIBRARY_PREFIXES) and model_like:
-            return "django"  # treebeard.mp_tree.MP_Node, mptt.models.MPTTModel, ...
+        if base.startswith(DJANGO_LIBRARY_PREFIXES) and (".models." in base or model_like):
+            return "django"  # taggit.models.GenericTaggedItemBase, treebeard.mp_tree.MP_Node
         return ""
 
     def _classify_django(self, m: _Model) -> None:
@@ -265,8 +275,11 @@ class _Resolver:
         if m.abstract:
             return
         concrete = [p for p in m.parents if p.table]
-        if own is not None and own.proxy and concrete:
-            m.table = concrete[0].table
+        if own is not None and own.proxy:
+            # A proxy of one of Django's own models maps to that model's table.
+            external = next((EXTERNAL_TABLES[b] for b in m.cls.bases if b in EXTERNAL_TABLES), None)
+            m.table = concrete[0].table if concrete else external
+            m.abstract = m.table is None
             return
         explicit = own.db_table if own is not None else None
         m.table = (explicit or f"{m.app_label}_{m.cls.name.lower()}").lower()
@@ -516,8 +529,11 @@ def _ownership(definitions: list[ModelDef], config: TablesConfig) -> tuple[Table
     declared = dict(config.owners)
     shared = set(config.shared)
     owners: dict[str, str] = {}
-    for definition in sorted(definitions, key=lambda d: (d.abstract, d.location)):
-        owners.setdefault(definition.table, definition.component)
+    # Only the model that defines a table owns it: a proxy of another component's model (or
+    # of Django's ContentType) and a single-table child map to a table they do not own.
+    for definition in sorted(definitions, key=lambda d: d.location):
+        if not definition.abstract:
+            owners.setdefault(definition.table, definition.component)
     names = sorted(set(owners) | set(declared) | shared)
     return tuple(
         TableOwner(

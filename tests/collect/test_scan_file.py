@@ -213,3 +213,15 @@ def test_an_f_string_hole_holding_a_module_constant_is_inlined(scan: Scan) -> No
     )
     (call,) = facts.http_calls
     assert call.url == "http://orders:8000/orders/{}"
+
+
+def test_a_package_init_that_re_exports_is_parsed_even_with_the_prefilter() -> None:
+    facts = scan_file(
+        "users/models/__init__.py", "users.models", True, b"from .tokens import *\n", prefilter=True
+    )
+    assert isinstance(facts, FileFacts) and facts.parsed
+    assert [(i.name, i.target) for i in facts.imports] == [("*", "users.models.tokens.*")]
+    plain = scan_file(
+        "users/util.py", "users.util", False, b"from .tokens import helper\n", prefilter=True
+    )
+    assert isinstance(plain, FileFacts) and not plain.parsed

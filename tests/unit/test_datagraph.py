@@ -355,3 +355,37 @@ def test_generic_relation_is_recorded_but_not_a_cross_boundary_relation() -> Non
     assert [f.owner for f in foreign_accesses(found.accesses, owners, frozenset({"relation"}))] == [
         "extras"
     ]
+
+
+def test_star_re_exports_library_bases_and_proxies_of_django_models() -> None:
+    found = graph(
+        {
+            "users/__init__.py": "",
+            "users/models/__init__.py": "from .tokens import *\n",
+            "users/models/tokens.py": "from django.db import models\nclass Token(models.Model):\n    pass\n",
+            "account/models.py": """
+                from users.models import Token
+                class UserToken(Token):
+                    class Meta:
+                        proxy = True
+            """,
+            "extras/models.py": """
+                from django.contrib.contenttypes.models import ContentType
+                from taggit.models import GenericTaggedItemBase
+                class TaggedItem(GenericTaggedItemBase):
+                    pass
+                class ObjectType(ContentType):
+                    class Meta:
+                        proxy = True
+            """,
+        }
+    )
+    assert tables_of(found) == {
+        "users.models.tokens.Token": "users_token",
+        "account.models.UserToken": "users_token",
+        "extras.models.TaggedItem": "extras_taggeditem",
+        "extras.models.ObjectType": "django_content_type",
+    }
+    # A proxy owns nothing: ContentType's table stays Django's, Token's stays users'.
+    owners = {t.table: t.owner for t in found.tables}
+    assert "django_content_type" not in owners and owners["users_token"] == "users"

@@ -105,6 +105,7 @@ _PREFILTER_TOKENS = (
     b"begin(",
     b"commit(",
     b"get_model",
+    b"import *",
     b"get_class",
     b"import_module",
     b"import_string",
@@ -148,7 +149,9 @@ def scan_file(
     """
 
     try:
-        if prefilter and not needs_parse(data):
+        # A package __init__ is parsed whenever it imports: it is where models are
+        # re-exported (``from .tokens import *``), and the resolver follows re-exports.
+        if prefilter and not needs_parse(data) and not (is_package and b"import" in data):
             return FileFacts(
                 path,
                 module,

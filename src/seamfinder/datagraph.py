@@ -71,6 +71,8 @@ SQLALCHEMY_BASES = frozenset(
 SQLMODEL_BASE = "sqlmodel.SQLModel"
 DEFAULT_MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 EXTERNAL_USER_TABLE = "auth_user"
+# What lives in a library's ``models`` module without being a model.
+_NOT_MODELS = ("Manager", "QuerySet", "Field", "Descriptor", "Lookup", "Transform", "Expression")
 # Tables of Django's own models, for proxies of them (``class ObjectType(ContentType)``).
 EXTERNAL_TABLES = {
     "django.contrib.contenttypes.models.ContentType": "django_content_type",
@@ -257,6 +259,8 @@ class _Resolver:
             return "sqlmodel"
         last = base.rsplit(".", 1)[-1]
         model_like = last.endswith(("Model", "Node", "Page")) or last.startswith("Abstract")
+        if last.endswith(_NOT_MODELS):
+            return ""  # BaseUserManager, TaggableManager: in a models module, not models
         if base.startswith("django.contrib.") and ".models." in base:
             return "django"  # ContentType, User, Group...: concrete models of Django's own
         if base.startswith("django.") and ".models" in base and model_like:

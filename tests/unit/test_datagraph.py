@@ -370,8 +370,13 @@ def test_star_re_exports_library_bases_and_proxies_of_django_models() -> None:
                         proxy = True
             """,
             "extras/models.py": """
+                from django.contrib.auth.models import BaseUserManager
                 from django.contrib.contenttypes.models import ContentType
-                from taggit.models import GenericTaggedItemBase
+                from taggit.models import GenericTaggedItemBase, TaggableManager
+                class UserManager(BaseUserManager):
+                    pass
+                class Tags(TaggableManager):
+                    pass
                 class TaggedItem(GenericTaggedItemBase):
                     pass
                 class ObjectType(ContentType):

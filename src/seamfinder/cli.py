@@ -25,7 +25,7 @@ from seamfinder.model import BaselineEntry, Finding, Report, Severity
 
 if TYPE_CHECKING:
     from seamfinder.reporters import RenderOptions
-    from seamfinder.results import CachedRun
+    from seamfinder.results import CachedRun, Output
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -357,6 +357,7 @@ def analyze(
     """Report PATH's components, how they depend on each other, cycles and findings."""
 
     from seamfinder.reporters import render
+    from seamfinder.results import Output
 
     config, run = _prepare(project, gate.fail_on)
     formats = formats or ("terminal",)
@@ -365,21 +366,28 @@ def analyze(
     cached_name = None
     if len(formats) == 1 and not outputs and not timings:
         options = _stdout_options(formats[0], timings, show_modules, False)
-        cached_name = f"{formats[0]}|{options!r}"
-        hit = run.output(cached_name)
-        if hit is not None:
-            text, rank = hit
-            click.echo(text, nl=False)
-            sys.exit(_exit_from_rank(rank, config.fail_on, gate.exit_zero))
+        cached_name = f"analyze|{formats[0]}|{options!r}|{config.fail_on}|{gate.exit_zero}"
+        _replay(run.output(cached_name))
     report = run.report()
+    code = exit_code(report.findings, config.fail_on, gate.exit_zero)
     if cached_name is not None:
         text = render(formats[0], report, options)
         click.echo(text, nl=False)
-        rank = max((f.severity.rank for f in report.findings), default=-1)
-        run.store_output(cached_name, text, rank)
+        run.store_output(cached_name, Output(text, code))
     else:
         _write_outputs(report, formats, outputs, timings=timings, show_modules=show_modules)
-    sys.exit(exit_code(report.findings, config.fail_on, gate.exit_zero))
+    sys.exit(code)
+
+
+def _replay(output: Output | None) -> None:
+    """Print a remembered output and exit with its code; nothing if there is none."""
+
+    if output is None:
+        return
+    click.echo(output.text, nl=False)
+    for line in output.stderr:
+        click.echo(line, err=True)
+    sys.exit(output.code)
 
 
 def _baseline_option(func: F) -> F:
@@ -437,17 +445,32 @@ def check(
     """
 
     from seamfinder import baseline, gitdiff
-    from seamfinder.reporters import MACHINE_FORMATS
+    from seamfinder.reporters import MACHINE_FORMATS, render
     from seamfinder.reporters.summary import summary_lines
+    from seamfinder.results import Output
 
     # Everything that can fail cheaply fails before the analysis: a bad revision, a
     # baseline that cannot be read.
     changed = gitdiff.changed_files(project.root.resolve(), diff_base) if diff_base else None
     baseline_path = _baseline_path(project, baseline_file)
     entries = None
+    baseline_text = ""
     if baseline_file is not None or baseline_path.is_file():
         entries = baseline.load(baseline_path, str(baseline_path))
-    config, report = _run(project, gate.fail_on, seams=False)
+        baseline_text = repr(entries)
+    config, run = _prepare(project, gate.fail_on, seams=False)
+    # A pre-commit hook on an unchanged tree prints what it printed last time; --diff
+    # depends on git's state and timings on the clock, so they always run.
+    formats = formats or ("terminal",)
+    cached_name = None
+    if len(formats) == 1 and not outputs and not timings and changed is None:
+        options = _stdout_options(formats[0], timings, False, True)
+        cached_name = (
+            f"check|{formats[0]}|{options!r}|{config.fail_on}|{gate.exit_zero}|{strict}|"
+            f"{baseline_path}|{baseline_text}"
+        )
+        _replay(run.output(cached_name))
+    report = run.report()
     findings, status = report.findings, None
     if entries is not None:
         ran = {rule.code for rule in report.rules}
@@ -457,15 +480,22 @@ def check(
     if changed is not None:
         findings = gitdiff.only_touching(findings, changed)
     report = replace(report, findings=findings, baseline=status, changed_since=diff_base)
-    on_stdout = _write_outputs(
-        report, formats or ("terminal",), outputs, timings=timings, findings_only=True
-    )
-    if on_stdout is None or on_stdout in MACHINE_FORMATS:
-        for line in summary_lines(report):
-            click.echo(line, err=True)
     code = exit_code(report.findings, config.fail_on, gate.exit_zero)
     if status is not None and status.strict and status.fixed and not gate.exit_zero:
         code = EXIT_FINDINGS
+    stderr: tuple[str, ...] = ()
+    if cached_name is not None:
+        text = render(formats[0], report, options)
+        click.echo(text, nl=False)
+        if formats[0] in MACHINE_FORMATS:
+            stderr = tuple(summary_lines(report))
+        run.store_output(cached_name, Output(text, code, stderr))
+    else:
+        on_stdout = _write_outputs(report, formats, outputs, timings=timings, findings_only=True)
+        if on_stdout is None or on_stdout in MACHINE_FORMATS:
+            stderr = tuple(summary_lines(report))
+    for line in stderr:
+        click.echo(line, err=True)
     sys.exit(code)
 
 

@@ -94,22 +94,33 @@ class CachedRun:
             _store(self.folder, path, _report_text(report))
         return report
 
-    def output(self, name: str) -> tuple[str, int] | None:
-        """Rendered text stored under ``name``, and the highest severity rank it reports."""
+    def output(self, name: str) -> Output | None:
+        """What a command printed for these inputs, stored under ``name``."""
 
         path = self._path(f".{_digest(name)}.out")
         if path is None:
             return None
         try:
             head, _, text = path.read_text(encoding="utf-8").partition("\n")
-            return text, int(head)
-        except (OSError, ValueError):
+            meta = json.loads(head)
+            return Output(text, int(meta["code"]), tuple(str(line) for line in meta["stderr"]))
+        except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def store_output(self, name: str, text: str, rank: int) -> None:
+    def store_output(self, name: str, output: Output) -> None:
         path = self._path(f".{_digest(name)}.out")
         if path is not None and self.folder is not None:
-            _store(self.folder, path, f"{rank}\n{text}")
+            head = json.dumps({"code": output.code, "stderr": list(output.stderr)})
+            _store(self.folder, path, f"{head}\n{output.text}")
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """A command's whole output for one report: stdout, exit code, and lines for stderr."""
+
+    text: str
+    code: int
+    stderr: tuple[str, ...] = ()
 
 
 def cached_run(options: RunOptions) -> Report:

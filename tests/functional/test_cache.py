@@ -172,3 +172,30 @@ def test_a_corrupt_stored_report_is_a_miss(shop: Path, tmp_path: Path) -> None:
     again = stats(shop, cache)
     del first["stats"], again["stats"]
     assert first == again
+
+
+def test_remembered_outputs_replay_exactly_and_never_across_different_gates(
+    shop: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+
+    def check(*extra: str) -> tuple[int, str, str]:
+        result = CliRunner().invoke(main, ["check", str(shop), "--cache-dir", str(cache), *extra])
+        return result.exit_code, result.stdout, result.stderr
+
+    first = check()
+    assert first[0] == 1 and "SF101" in first[1]
+    assert check() == first  # replayed: same text, same exit code
+    assert len(list((cache / "results").glob("*.out"))) == 1
+    assert check("--exit-zero")[0] == 0  # the gate is part of what is remembered
+    baseline = CliRunner().invoke(main, ["baseline", str(shop), "--cache-dir", str(cache)])
+    assert baseline.exit_code == 0
+    code, out, _ = check()
+    assert code == 0 and "0 new, 37 known" in out  # a new baseline is a new output
+    code, out, err = check("--format", "json")
+    assert code == 0 and json.loads(out)["baseline"]["known"] == 37
+    assert check("--format", "json") == (code, out, err)
+    analyze = CliRunner().invoke(main, ["analyze", str(shop), "--cache-dir", str(cache)])
+    assert analyze.exit_code == 1
+    again = CliRunner().invoke(main, ["analyze", str(shop), "--cache-dir", str(cache)])
+    assert (again.exit_code, again.stdout) == (1, analyze.stdout)

@@ -199,3 +199,19 @@ def test_remembered_outputs_replay_exactly_and_never_across_different_gates(
     assert analyze.exit_code == 1
     again = CliRunner().invoke(main, ["analyze", str(shop), "--cache-dir", str(cache)])
     assert (again.exit_code, again.stdout) == (1, analyze.stdout)
+
+
+def test_stale_entries_are_pruned_once_they_outnumber_the_live_ones(tmp_path: Path) -> None:
+    sources = {
+        f"pkg/m{i}.py": f"from django.db import models\nclass M{i}(models.Model):\n    pass\n".encode()
+        for i in range(10)
+    }
+    files = [SourceFile(path, path[:-3].replace("/", "."), False) for path in sorted(sources)]
+    cache = FileCache(tmp_path / "cache", "facts", "test")
+    for edit in range(12):  # every file edited twelve times: 120 entries for 10 files
+        edited = {path: data + f"# edit {edit}\n".encode() for path, data in sources.items()}
+        start_facts(files, edited, frozenset(), cache, jobs=1).result()
+        kept = len(list((tmp_path / "cache" / "facts").glob("*/*.json")))
+        assert kept <= 2 * 10 + 64 + 10
+    warm = start_facts(files, edited, frozenset(), cache, jobs=1).result()
+    assert (warm.parsed, warm.cache_hits) == (0, 10)  # the live entries survived

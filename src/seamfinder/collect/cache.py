@@ -79,3 +79,25 @@ class FileCache:
         except OSError:
             # A cache that cannot be written is no cache; the run itself goes on.
             return
+
+    def prune(self, keep: set[str]) -> int:
+        """Remove the entries not in ``keep`` once they outnumber it; return how many.
+
+        Every edit of a file leaves its old entry behind. When stale entries outnumber the
+        live ones (plus some slack, so that switching between two branches stays warm),
+        only the entries this run used are kept. Another run reading an entry removed
+        under it just parses that file again.
+        """
+
+        if self._dir is None or not self._dir.is_dir():
+            return 0
+        entries = list(self._dir.glob("*/*.json"))
+        if len(entries) <= 2 * len(keep) + 64:
+            return 0
+        removed = 0
+        for path in entries:
+            if path.stem not in keep:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed += 1
+        return removed

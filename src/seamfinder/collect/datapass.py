@@ -66,7 +66,9 @@ class PendingFacts:
         executor: Executor | None,
         cache: FileCache,
         hits: int,
+        keys: set[str],
     ) -> None:
+        self._keys = keys
         self._done = done
         self._futures = futures
         self._inline = inline
@@ -90,6 +92,7 @@ class PendingFacts:
         finally:
             if self._executor is not None:
                 self._executor.shutdown(wait=True)
+        self._cache.prune(self._keys)
         facts = {p: r for p, r in self._done.items() if isinstance(r, FileFacts)}
         failures = {p: r for p, r in self._done.items() if isinstance(r, ParseFailure)}
         return FactsResult(facts, failures, parsed, self._hits)
@@ -110,6 +113,7 @@ def start_facts(
 
     done: dict[str, Result] = {}
     todo: list[_Job] = []
+    keys: set[str] = set()
     hits = 0
     for source in files:
         content = data.get(source.path)
@@ -124,6 +128,7 @@ def start_facts(
             "prefilter" if prefilter else "full",
             content,
         )
+        keys.add(key)
         cached = _decode(cache.get(key))
         if cached is not None:
             done[source.path] = cached
@@ -134,7 +139,7 @@ def start_facts(
             )
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers < 2 or len(todo) < POOL_THRESHOLD:
-        return PendingFacts(done, [], todo, None, cache, hits)
+        return PendingFacts(done, [], todo, None, cache, hits, keys)
     executor = ProcessPoolExecutor(
         max_workers=workers, mp_context=_context(), initializer=_quiet_gc
     )
@@ -142,7 +147,7 @@ def start_facts(
         (chunk, executor.submit(_scan_batch, chunk, cache))
         for chunk in (todo[i : i + _CHUNK] for i in range(0, len(todo), _CHUNK))
     ]
-    return PendingFacts(done, futures, [], executor, cache, hits)
+    return PendingFacts(done, futures, [], executor, cache, hits, keys)
 
 
 @functools.cache

@@ -174,6 +174,15 @@ def scan_file(
         )
 
 
+def _column_key(field: str, callee: str, target: Target, node: ast.expr) -> RelationFact:
+    """A SQLAlchemy foreign key column (``ForeignKey``, ``ForeignKeyConstraint``, SQLModel's
+    ``Field(foreign_key=)``), located at the call that declares it."""
+
+    return RelationFact(
+        field, "column-foreign-key", callee, target, None, node.lineno, node.col_offset + 1
+    )
+
+
 # --- what an expression evaluates to -----------------------------------------------------
 
 
@@ -1663,33 +1672,12 @@ class _Scanner:
                 if _last(callee) == "ForeignKey" and arg.args:
                     target = self.column_target(arg.args[0])
                     if target is not None:
-                        found.append(
-                            RelationFact(
-                                field,
-                                "column-foreign-key",
-                                callee,
-                                target,
-                                None,
-                                arg.lineno,
-                                arg.col_offset + 1,
-                            )
-                        )
+                        found.append(_column_key(field, callee, target, arg))
         foreign_key = _argument(call, None, "foreign_key")  # SQLModel Field(foreign_key=...)
         if foreign_key is not None:
             target = self.column_target(foreign_key)
             if target is not None:
-                callee = self.dotted(call.func) or "Field"
-                found.append(
-                    RelationFact(
-                        field,
-                        "column-foreign-key",
-                        callee,
-                        target,
-                        None,
-                        call.lineno,
-                        call.col_offset + 1,
-                    )
-                )
+                found.append(_column_key(field, self.dotted(call.func) or "Field", target, call))
         return found
 
     def column_target(self, node: ast.expr) -> Target | None:
@@ -1720,17 +1708,7 @@ class _Scanner:
                 field = _const_str(column_node) or self.dotted(column_node)
                 target = self.column_target(referred_node)
                 if target is not None:
-                    found.append(
-                        RelationFact(
-                            field,
-                            "column-foreign-key",
-                            callee,
-                            target,
-                            None,
-                            item.lineno,
-                            item.col_offset + 1,
-                        )
-                    )
+                    found.append(_column_key(field, callee, target, item))
         return found
 
     # -- expressions -----------------------------------------------------------------

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from seamfinder.model import ServicePair, ServicesReport
+from seamfinder.reporters.coupling import coupling_parts
 
 _LEVEL_STYLE = {
     "distributed-monolith": "bold red",
@@ -96,25 +97,5 @@ def _history(section: ServicesReport) -> RenderableType:
             style="dim",
         ),
     ]
-    if section.change_coupling:
-        table = Table(box=box.SIMPLE_HEAD)
-        table.add_column("services")
-        table.add_column("shared", justify="right")
-        table.add_column("revisions", justify="right")
-        table.add_column("degree", justify="right")
-        for pair in section.change_coupling[:15]:
-            table.add_row(
-                f"{pair.a} ⇄ {pair.b}",
-                str(pair.shared),
-                f"{pair.revisions_a} / {pair.revisions_b}",
-                f"{pair.degree}%",
-            )
-        parts.append(table)
-    else:
-        parts.append(
-            Text("No pair of services changes together above the thresholds.", style="green")
-        )
-    if section.hotspots:
-        hot = ", ".join(f"{c.group} ({c.revisions})" for c in section.hotspots[:8])
-        parts.append(Text(f"Churn, by commits: {hot}"))
+    parts.extend(coupling_parts(section.change_coupling, section.hotspots, "services"))
     return Group(*parts)

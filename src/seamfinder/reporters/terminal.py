@@ -11,6 +11,7 @@ from rich.text import Text
 
 from seamfinder.model import ROOT_COMPONENT, Finding, Report, Severity, TableUse
 from seamfinder.reporters import seams
+from seamfinder.reporters.coupling import coupling_parts
 from seamfinder.reporters.services import services_blocks
 from seamfinder.reporters.summary import summary_lines
 
@@ -75,29 +76,9 @@ def _history(report: Report) -> RenderableType:
         "/ average revisions of the pair",
         style="dim",
     )
-    parts: list[RenderableType] = [title, note]
-    if report.change_coupling:
-        pairs = Table(box=box.SIMPLE_HEAD)
-        pairs.add_column("components")
-        pairs.add_column("shared", justify="right")
-        pairs.add_column("revisions", justify="right")
-        pairs.add_column("degree", justify="right")
-        for pair in report.change_coupling[:15]:
-            pairs.add_row(
-                f"{pair.a} ⇄ {pair.b}",
-                str(pair.shared),
-                f"{pair.revisions_a} / {pair.revisions_b}",
-                f"{pair.degree}%",
-            )
-        parts.append(pairs)
-    else:
-        parts.append(
-            Text("No pair of components changes together above the thresholds.", style="green")
-        )
-    if report.hotspots:
-        hot = ", ".join(f"{c.group} ({c.revisions})" for c in report.hotspots[:8])
-        parts.append(Text(f"Hotspots, by commits: {hot}"))
-    return Group(*parts)
+    return Group(
+        title, note, *coupling_parts(report.change_coupling, report.hotspots, "components")
+    )
 
 
 _KIND_LETTERS = (("writes", "W"), ("reads", "R"), ("relations", "F"), ("raw_sql", "S"))

@@ -105,18 +105,16 @@ def _per_component_option(parse: Callable[[Any], Any]) -> Option:
     ),
 )
 def unstable_component(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    _unknown_components(analysis, ctx)
-    for metric in _judged(analysis):
-        limit = _threshold(ctx, "max-instability", metric.name)
-        if limit is None or metric.instability <= limit:
-            continue
-        yield ctx.finding(
-            f"{metric.name} has instability {metric.instability:.2f} "
-            f"(Ce {metric.efferent}, Ca {metric.afferent}), above the maximum {limit:.2f}",
-            _location(analysis, metric.name),
-            (metric.name,),
-            source_component=metric.name,
-        )
+    return _above(
+        analysis,
+        ctx,
+        "max-instability",
+        lambda m: m.instability,
+        lambda m, limit: (
+            f"{m.name} has instability {m.instability:.2f} "
+            f"(Ce {m.efferent}, Ca {m.afferent}), above the maximum {limit:.2f}"
+        ),
+    )
 
 
 @rule(
@@ -135,18 +133,16 @@ def unstable_component(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding
     ),
 )
 def high_fan_in(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    _unknown_components(analysis, ctx)
-    for metric in _judged(analysis):
-        limit = _threshold(ctx, "max-fan-in", metric.name)
-        if limit is None or metric.afferent <= limit:
-            continue
-        yield ctx.finding(
-            f"{metric.afferent} components depend on {metric.name} (fan-in, "
-            f"{metric.inbound_imports} imports), above the maximum {limit}",
-            _location(analysis, metric.name),
-            (metric.name,),
-            source_component=metric.name,
-        )
+    return _above(
+        analysis,
+        ctx,
+        "max-fan-in",
+        lambda m: m.afferent,
+        lambda m, limit: (
+            f"{m.afferent} components depend on {m.name} (fan-in, "
+            f"{m.inbound_imports} imports), above the maximum {limit}"
+        ),
+    )
 
 
 @rule(
@@ -165,18 +161,37 @@ def high_fan_in(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     ),
 )
 def high_fan_out(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    return _above(
+        analysis,
+        ctx,
+        "max-fan-out",
+        lambda m: m.efferent,
+        lambda m, limit: (
+            f"{m.name} depends on {m.efferent} components (fan-out, "
+            f"{m.outbound_imports} imports), above the maximum {limit}"
+        ),
+    )
+
+
+def _above(
+    analysis: Analysis,
+    ctx: RuleContext,
+    key: str,
+    value: Callable[[ComponentMetrics], float],
+    message: Callable[[ComponentMetrics, Any], str],
+) -> Iterator[Finding]:
+    """A finding per component whose metric is above its (global or own) maximum."""
+
     _unknown_components(analysis, ctx)
     for metric in _judged(analysis):
-        limit = _threshold(ctx, "max-fan-out", metric.name)
-        if limit is None or metric.efferent <= limit:
-            continue
-        yield ctx.finding(
-            f"{metric.name} depends on {metric.efferent} components (fan-out, "
-            f"{metric.outbound_imports} imports), above the maximum {limit}",
-            _location(analysis, metric.name),
-            (metric.name,),
-            source_component=metric.name,
-        )
+        limit = _threshold(ctx, key, metric.name)
+        if limit is not None and value(metric) > limit:
+            yield ctx.finding(
+                message(metric, limit),
+                _location(analysis, metric.name),
+                (metric.name,),
+                source_component=metric.name,
+            )
 
 
 def _degree(value: Any) -> int:

@@ -17,12 +17,14 @@ from seamfinder.collect.datapass import start_facts
 from seamfinder.model import SourceFile
 
 REPO = Path(__file__).resolve().parents[2]
+# The README's first command leaves a cache in the fixture; a copy starts without it.
+CACHES = shutil.ignore_patterns(".seamfinder_cache")
 
 
 @pytest.fixture
 def shop(tmp_path: Path) -> Path:
     target = tmp_path / "shop"
-    shutil.copytree(REPO / "fixtures" / "django_shop", target)
+    shutil.copytree(REPO / "fixtures" / "django_shop", target, ignore=CACHES)
     return target
 
 

@@ -13,6 +13,8 @@ from tests.functional.test_change_coupling import git, touch
 from seamfinder.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
+# The README's first command leaves a cache in the fixture; a copy starts without it.
+CACHES = shutil.ignore_patterns(".seamfinder_cache")
 FIXTURES = REPO / "fixtures"
 
 
@@ -106,7 +108,7 @@ def test_one_project_has_no_services_section() -> None:
 
 def test_services_false_analyses_one_project(tmp_path: Path) -> None:
     root = tmp_path / "shop"
-    shutil.copytree(FIXTURES / "clean_services", root)
+    shutil.copytree(FIXTURES / "clean_services", root, ignore=CACHES)
     (root / "seamfinder.toml").write_text("services = false\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["analyze", str(root), "--no-cache"])
     # One namespace cannot hold two main.py: the old, explicit refusal.
@@ -115,7 +117,7 @@ def test_services_false_analyses_one_project(tmp_path: Path) -> None:
 
 def test_declared_services_replace_detection(tmp_path: Path) -> None:
     root = tmp_path / "shop"
-    shutil.copytree(FIXTURES / "distributed_shop", root)
+    shutil.copytree(FIXTURES / "distributed_shop", root, ignore=CACHES)
     (root / "seamfinder.toml").write_text(
         '[services]\norders = "services/orders"\nbilling = "services/billing"\n'
         'common = { paths = ["libs/common"], kind = "library" }\n',
@@ -133,7 +135,7 @@ def test_declared_services_replace_detection(tmp_path: Path) -> None:
 @pytest.fixture
 def shop_with_history(tmp_path: Path) -> Path:
     root = tmp_path / "shop"
-    shutil.copytree(FIXTURES / "distributed_shop", root)
+    shutil.copytree(FIXTURES / "distributed_shop", root, ignore=CACHES)
     git(root, "init", "-q", "-b", "main")
     git(root, "add", ".")
     git(root, "commit", "-q", "-m", "initial")

@@ -34,8 +34,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from seamfinder.config import load_config  # noqa: E402
-from seamfinder.discovery import discover  # noqa: E402
+from seamfinder.config.settings import load_config  # noqa: E402
+from seamfinder.discover.files import discover  # noqa: E402
 
 
 def timed(

@@ -15,7 +15,7 @@ import itertools
 import random
 from dataclasses import dataclass
 
-from seamfinder.model import DataAccess, ImportEdge, Location
+from seamfinder.core.model import DataAccess, ImportEdge, Location
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,5 @@
 """seamfinder: find the seams in a Python monolith, statically."""
 
-__version__ = "0.1.0"
+from seamfinder.core.version import __version__
+
+__all__ = ["__version__"]

@@ -1,4 +1,4 @@
-from seamfinder.cli import main
+from seamfinder.app.cli import main
 
 if __name__ == "__main__":
     main()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from seamfinder.collect.facts import AccessFact, FileFacts, RelationFact, Target
-from seamfinder.model import ImportScope
+from seamfinder.core.model import ImportScope
 
 Scan = Callable[..., FileFacts]
 ORDER = Target("ref", "shop.orders.models.Order")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from seamfinder.collect.facts import FileFacts, ValueSource
 from seamfinder.collect.scan import count_lines, needs_parse, scan_file
-from seamfinder.model import ParseFailure
+from seamfinder.core.model import ParseFailure
 
 Scan = Callable[..., FileFacts]
 

@@ -8,10 +8,14 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from seamfinder.adopt import adopt
-from seamfinder.cli import main
-from seamfinder.config import Config
-from seamfinder.contracts import ForbiddenContract, IndependenceContract, LayersContract
+from seamfinder.app.cli import main
+from seamfinder.config.adopt import adopt
+from seamfinder.config.contracts import (
+    ForbiddenContract,
+    IndependenceContract,
+    LayersContract,
+)
+from seamfinder.config.settings import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_check import SHOP, SIBLING

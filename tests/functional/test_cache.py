@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from seamfinder.cli import main
+from seamfinder.app.cli import main
 from seamfinder.collect.cache import FileCache
 from seamfinder.collect.datapass import start_facts
-from seamfinder.model import SourceFile
+from seamfinder.core.model import SourceFile
 
 REPO = Path(__file__).resolve().parents[2]
 # The README's first command leaves a cache in the fixture; a copy starts without it.

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from seamfinder.cli import main
+from seamfinder.app.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 # The README's first command leaves a cache in the fixture; a copy starts without it.

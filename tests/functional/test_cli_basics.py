@@ -11,7 +11,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from seamfinder import __version__
-from seamfinder.cli import main
+from seamfinder.app.cli import main
 
 CYCLE = {
     "shop/__init__.py": "",

@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from seamfinder.cli import main
+from seamfinder.app.cli import main
 
 APPS = {
     "settings.py": "INSTALLED_APPS = ['extras', 'dcim']\n",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from seamfinder.cli import main
+from seamfinder.app.cli import main
 from seamfinder.rules.registry import all_rules
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from seamfinder.cli import main
+from seamfinder.app.cli import main
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_check import SHOP, SIBLING

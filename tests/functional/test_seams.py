@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from seamfinder.cli import main
+from seamfinder.app.cli import main
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SHOP = str(FIXTURES / "django_shop")

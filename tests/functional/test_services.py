@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from tests.functional.test_change_coupling import git, touch
 
-from seamfinder.cli import main
+from seamfinder.app.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 # The README's first command leaves a cache in the fixture; a copy starts without it.

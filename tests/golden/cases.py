@@ -26,7 +26,10 @@ for _name in FIXTURE_NAMES:
     CASES.append((f"{_name}.check.sarif", ["check", f"{{root}}/{_name}", "-f", "sarif"]))
 CASES += [
     ("django_shop.candidates.json", ["candidates", "{root}/django_shop", "-f", "json"]),
-    ("django_shop.extract-billing.json", ["extract", "billing", "{root}/django_shop", "-f", "json"]),
+    (
+        "django_shop.extract-billing.json",
+        ["extract", "billing", "{root}/django_shop", "-f", "json"],
+    ),
     (
         "django_shop.extract-billing-with.json",
         ["extract", "billing", "{root}/django_shop", "--with", "orders.services", "-f", "json"],

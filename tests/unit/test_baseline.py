@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from seamfinder.baseline import BaselineError, compare, entries_of, load, render, write
-from seamfinder.model import Finding, Location, Severity
+from seamfinder.app.baseline import BaselineError, compare, entries_of, load, render, write
+from seamfinder.core.model import Finding, Location, Severity
 
 
 def finding(code: str, subjects: tuple[str, ...], line: int, path: str = "shop/a.py") -> Finding:

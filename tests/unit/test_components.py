@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from seamfinder.collect.django import read_django_setup
-from seamfinder.components import ComponentMap, detect_components
-from seamfinder.config import ComponentSpec, Config
-from seamfinder.discovery import discover
-from seamfinder.errors import ConfigError
-from seamfinder.model import ROOT_COMPONENT
+from seamfinder.collect.django_apps import read_django_setup
+from seamfinder.config.settings import ComponentSpec, Config
+from seamfinder.core.errors import ConfigError
+from seamfinder.core.model import ROOT_COMPONENT
+from seamfinder.discover.files import discover
+from seamfinder.resolve.components import ComponentMap, detect_components
 
 
 def detect(root: Path, config: Config = Config()) -> ComponentMap:

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from seamfinder.config import DEFAULT_EXCLUDE, load_config
-from seamfinder.errors import ConfigError
-from seamfinder.model import Severity
+from seamfinder.config.settings import DEFAULT_EXCLUDE, load_config
+from seamfinder.core.errors import ConfigError
+from seamfinder.core.model import Severity
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

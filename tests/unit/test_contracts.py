@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from seamfinder.analysis.contracts import (
+from seamfinder.analysis.contract_checks import (
     ModuleUniverse,
     contract_violations,
     non_public_violations,
 )
-from seamfinder.config import ComponentSpec, load_config
-from seamfinder.contracts import (
+from seamfinder.config.contracts import (
     Element,
     ForbiddenContract,
     IgnoredImport,
@@ -20,8 +19,9 @@ from seamfinder.contracts import (
     Layer,
     LayersContract,
 )
-from seamfinder.errors import ConfigError
-from seamfinder.model import ImportEdge, ImportScope, Location
+from seamfinder.config.settings import ComponentSpec, load_config
+from seamfinder.core.errors import ConfigError
+from seamfinder.core.model import ImportEdge, ImportScope, Location
 
 MODULES = (
     "shop",

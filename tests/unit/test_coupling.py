@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from seamfinder.analysis.coupling import component_metrics, coupled_pairs, dependency_matrix
 from seamfinder.analysis.cycles import find_cycles
-from seamfinder.graph import component_dependencies
-from seamfinder.model import Dependency, ImportEdge, ImportScope, Location
+from seamfinder.core.model import Dependency, ImportEdge, ImportScope, Location
+from seamfinder.resolve.graph import component_dependencies
 
 
 def edge(

@@ -6,7 +6,7 @@ import random
 import pytest
 
 from seamfinder.analysis.cycles import find_cycles, minimum_feedback_ordering
-from seamfinder.model import Dependency, ImportEdge, Location
+from seamfinder.core.model import Dependency, ImportEdge, Location
 
 
 def dep(source: str, target: str, imports: int = 1) -> Dependency:

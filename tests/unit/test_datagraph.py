@@ -6,8 +6,8 @@ import textwrap
 
 from seamfinder.collect.facts import FileFacts
 from seamfinder.collect.scan import scan_file
-from seamfinder.config import TablesConfig
-from seamfinder.datagraph import DataGraph, resolve_data
+from seamfinder.config.settings import TablesConfig
+from seamfinder.resolve.datagraph import DataGraph, resolve_data
 
 
 def graph(

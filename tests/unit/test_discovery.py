@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from seamfinder.config import Config
-from seamfinder.discovery import PathMatcher, discover
-from seamfinder.errors import ProjectError
+from seamfinder.config.settings import Config
+from seamfinder.core.errors import ProjectError
+from seamfinder.discover.files import PathMatcher, discover
 
 
 def modules(project) -> list[str]:  # type: ignore[no-untyped-def]

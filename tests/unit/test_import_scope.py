@@ -5,7 +5,7 @@ import textwrap
 import pytest
 
 from seamfinder.collect.imports import import_scope
-from seamfinder.model import ImportScope
+from seamfinder.core.model import ImportScope
 
 SOURCE = textwrap.dedent(
     '''\

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from seamfinder.collect.names import imported_names
-from seamfinder.model import ImportEdge, Location
+from seamfinder.core.model import ImportEdge, Location
 
 MODULES = {
     "shop": True,

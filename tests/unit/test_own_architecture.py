@@ -16,9 +16,9 @@ EDGES = {
     "ast": ("seamfinder.collect.",),
     "sqlglot": ("seamfinder.collect.sql",),
     "yaml": ("seamfinder.collect.",),
-    "networkx": ("seamfinder.graph", "seamfinder.analysis."),
-    "click": ("seamfinder.cli",),
-    "rich": ("seamfinder.reporters",),
+    "networkx": ("seamfinder.resolve.graph", "seamfinder.analysis."),
+    "click": ("seamfinder.app.cli",),
+    "rich": ("seamfinder.report",),
 }
 
 
@@ -52,15 +52,15 @@ def test_rules_and_reporters_do_not_import_each_other() -> None:
     wrong = [
         f"{module}:{line} imports {target}"
         for module, target, line in own_imports()
-        if (module.startswith("seamfinder.rules") and target.startswith("seamfinder.reporters"))
+        if (module.startswith("seamfinder.rules") and target.startswith("seamfinder.report"))
         or (
-            module.startswith("seamfinder.reporters")
+            module.startswith("seamfinder.report")
             and target.startswith("seamfinder.rules.")
             and not target.startswith("seamfinder.rules.docs")
         )
         or (
             module.startswith("seamfinder.analysis")
-            and target.startswith(("seamfinder.rules", "seamfinder.reporters", "seamfinder.cli"))
+            and target.startswith(("seamfinder.rules", "seamfinder.report", "seamfinder.app.cli"))
         )
     ]
     assert not wrong, "\n".join(wrong)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from seamfinder.model import (
+from seamfinder.core.model import (
     BaselineEntry,
     BaselineStatus,
     ChangeCoupling,
@@ -41,7 +41,7 @@ from seamfinder.model import (
     TableUse,
     Transaction,
 )
-from seamfinder.reporters import FORMATS, MACHINE_FORMATS, RenderOptions, render
+from seamfinder.report import FORMATS, MACHINE_FORMATS, RenderOptions, render
 
 SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots"
 SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / "sarif-schema-2.1.0.json"
@@ -397,7 +397,7 @@ def test_github_annotations_are_escaped_one_per_line() -> None:
 
 
 def test_github_properties_escape_colons_and_commas() -> None:
-    from seamfinder.reporters.github import _escape_property
+    from seamfinder.report.github import _escape_property
 
     assert _escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from seamfinder.config import Config
+from seamfinder.config.settings import Config
 from seamfinder.rules.catalog import catalog, evaluated_rules
 from seamfinder.rules.docs import doc_for, docs_dir
 from seamfinder.rules.registry import all_rules, contexts
@@ -30,8 +30,8 @@ def test_the_catalog_joins_code_and_page() -> None:
 
 
 def test_a_run_lists_the_rules_it_evaluated_with_their_configured_severity() -> None:
-    from seamfinder.config import RuleSettings
-    from seamfinder.model import Severity
+    from seamfinder.config.settings import RuleSettings
+    from seamfinder.core.model import Severity
 
     config = Config(rules=(RuleSettings("SF102", Severity.WARNING),))
     infos = evaluated_rules(contexts(config, select=["SF1"]))

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from seamfinder.config import Config, RuleSettings
-from seamfinder.errors import ConfigError
-from seamfinder.model import Severity
+from seamfinder.config.settings import Config, RuleSettings
+from seamfinder.core.errors import ConfigError
+from seamfinder.core.model import Severity
 from seamfinder.rules.registry import all_rules, contexts, is_selected
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from seamfinder.analysis.decomposition import adjusted_rand_index
 from seamfinder.analysis.seams import affinity_graph, communities
-from seamfinder.config import SeamsConfig
+from seamfinder.config.settings import SeamsConfig
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from planted import planted_monolith
@@ -79,7 +79,7 @@ import json, sys
 sys.path.insert(0, {tests!r})
 from planted import planted_monolith
 from seamfinder.analysis.seams import affinity_graph, communities
-from seamfinder.config import SeamsConfig
+from seamfinder.config.settings import SeamsConfig
 p = planted_monolith(noise=0.04, seed=5)
 g = affinity_graph(p.modules, p.imports, p.accesses, p.definer, (), SeamsConfig())
 print(json.dumps(communities(g)))

@@ -15,11 +15,11 @@ from seamfinder.analysis.services import (
     shared_tables,
 )
 from seamfinder.collect.compose import read_compose
-from seamfinder.config import Config, ServiceDecl, load_config
-from seamfinder.discovery import PathMatcher, discover
-from seamfinder.errors import ConfigError
-from seamfinder.model import Location
-from seamfinder.services import detect_services
+from seamfinder.config.settings import Config, ServiceDecl, load_config
+from seamfinder.core.errors import ConfigError
+from seamfinder.core.model import Location
+from seamfinder.discover.files import PathMatcher, discover
+from seamfinder.discover.units import detect_services
 
 EXCLUDED = PathMatcher(Config().all_excludes).excludes
 

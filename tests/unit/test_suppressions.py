@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from seamfinder.collect.suppressions import SuppressionComment, parse_comment, read_suppressions
-from seamfinder.config import Config
-from seamfinder.model import Finding, Location, Severity
+from seamfinder.config.settings import Config
+from seamfinder.core.model import Finding, Location, Severity
 from seamfinder.rules.registry import contexts
 from seamfinder.rules.suppression import apply_suppressions
 

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field, replace
 
 from seamfinder.analysis.data import owners_by_table, transaction_owners
 from seamfinder.analysis.state import Analysis
-from seamfinder.model import ROOT_COMPONENT, Candidate, ScoreFactor
+from seamfinder.core.model import ROOT_COMPONENT, Candidate, ScoreFactor
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,7 @@ from itertools import combinations
 from typing import Literal
 
 from seamfinder.collect.history import Commit
-from seamfinder.model import ChangeCoupling, GroupChurn
+from seamfinder.core.model import ChangeCoupling, GroupChurn
 
 GroupOf = Callable[[str], str | None]
 EdgeWeight = Literal["degree", "shared", "jaccard"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from seamfinder.model import ComponentMetrics, Cycle, Dependency, DependencyMatrix
+from seamfinder.core.model import ComponentMetrics, Cycle, Dependency, DependencyMatrix
 
 
 def component_metrics(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from seamfinder.model import Cycle, Dependency
+from seamfinder.core.model import Cycle, Dependency
 
 EXACT_LIMIT = 12
 

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from seamfinder.model import (
+from seamfinder.core.model import (
     ROOT_COMPONENT,
     Component,
     DataAccess,

@@ -53,7 +53,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
-from seamfinder.model import PartitionMetrics
+from seamfinder.core.model import PartitionMetrics
 
 # Mono2Micro's bounds of a non-extreme part (Kalia et al. 2021: 5 to 20 classes).
 DEFAULT_SIZE_BOUNDS = (5, 20)

@@ -32,10 +32,8 @@ from dataclasses import replace
 from seamfinder.analysis.cycles import find_cycles
 from seamfinder.analysis.seams import TIE_KINDS, SeamInputs, seam_inputs
 from seamfinder.analysis.state import Analysis
-from seamfinder.components import module_pattern
-from seamfinder.errors import SeamfinderError
-from seamfinder.graph import component_dependencies
-from seamfinder.model import (
+from seamfinder.core.errors import SeamfinderError
+from seamfinder.core.model import (
     ROOT_COMPONENT,
     DataAccess,
     ExtractionSheet,
@@ -46,6 +44,8 @@ from seamfinder.model import (
     PublishedSymbol,
     TableUse,
 )
+from seamfinder.resolve.components import module_pattern
+from seamfinder.resolve.graph import component_dependencies
 
 _SHOWN_CHOICES = 12
 

@@ -47,8 +47,8 @@ from seamfinder.analysis.cochange import CochangeOptions, analyse_cochange
 from seamfinder.analysis.decomposition import adjusted_rand_index, partition_metrics
 from seamfinder.analysis.state import Analysis
 from seamfinder.collect.history import Commit
-from seamfinder.config import SeamsConfig
-from seamfinder.model import (
+from seamfinder.config.settings import SeamsConfig
+from seamfinder.core.model import (
     ROOT_COMPONENT,
     Affinity,
     DataAccess,

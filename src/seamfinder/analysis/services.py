@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from seamfinder.analysis.cochange import Cochange
-from seamfinder.model import (
+from seamfinder.core.model import (
     ChangeCoupling,
     Evidence,
     ImportEdge,

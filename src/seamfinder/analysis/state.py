@@ -8,10 +8,8 @@ from seamfinder.analysis.cochange import Cochange
 from seamfinder.analysis.services import ServicesAnalysis
 from seamfinder.collect.history import Commit
 from seamfinder.collect.suppressions import SuppressionComment
-from seamfinder.components import ComponentMap
-from seamfinder.config import Config
-from seamfinder.discovery import Project
-from seamfinder.model import (
+from seamfinder.config.settings import Config
+from seamfinder.core.model import (
     ComponentMetrics,
     Cycle,
     DataAccess,
@@ -24,6 +22,8 @@ from seamfinder.model import (
     TableOwner,
     Transaction,
 )
+from seamfinder.core.project import Project
+from seamfinder.resolve.components import ComponentMap
 
 
 @dataclass(frozen=True, slots=True)

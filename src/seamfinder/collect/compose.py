@@ -12,22 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from seamfinder.core.project import EnvEntry
+
 COMPOSE_NAMES = (
     "compose.yaml",
     "compose.yml",
     "docker-compose.yaml",
     "docker-compose.yml",
 )
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class EnvEntry:
-    """``NAME=value`` of a compose service's ``environment``, with where it is written."""
-
-    name: str
-    value: str
-    path: str  # the compose file, relative to the analysed root
-    line: int
 
 
 @dataclass(frozen=True, slots=True)

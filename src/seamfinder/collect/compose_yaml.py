@@ -10,7 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from seamfinder.collect.compose import ComposeService, EnvEntry
+from seamfinder.collect.compose import ComposeService
+from seamfinder.core.project import EnvEntry
 
 
 def read_file(root: Path, path: Path) -> list[ComposeService]:

@@ -19,7 +19,6 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from seamfinder import __version__
 from seamfinder.collect import facts as facts_module
 from seamfinder.collect import lower as lower_module
 from seamfinder.collect import scan as scan_module
@@ -28,7 +27,8 @@ from seamfinder.collect import sql as sql_module
 from seamfinder.collect.cache import FileCache
 from seamfinder.collect.facts import FACTS_VERSION, FileFacts, facts_from_json, facts_to_json
 from seamfinder.collect.scan import scan_file
-from seamfinder.model import ParseFailure, SourceFile
+from seamfinder.core.model import ParseFailure, SourceFile
+from seamfinder.core.version import __version__
 
 # Below this many files to parse, starting workers costs more than it saves.
 POOL_THRESHOLD = 48

@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from seamfinder.model import ImportScope
-from seamfinder.serial import decode, encode
+from seamfinder.core.model import ImportScope
+from seamfinder.core.serial import decode, encode
 
 #: Bumped whenever a record changes shape or meaning; cached facts of another version are
 #: rejected by :func:`facts_from_json` (the cache then rescans the file).

@@ -23,9 +23,9 @@ import grimp
 
 from seamfinder.collect.source import parse_source
 from seamfinder.collect.statements import imported_modules, statement_at
-from seamfinder.discovery import Package, Project
-from seamfinder.errors import ProjectError
-from seamfinder.model import ImportEdge, ImportScope, Location, ParseFailure, SourceFile
+from seamfinder.core.errors import ProjectError
+from seamfinder.core.model import ImportEdge, ImportScope, Location, ParseFailure, SourceFile
+from seamfinder.core.project import Package, Project
 
 _MAX_REBUILDS = 50
 

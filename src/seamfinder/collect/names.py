@@ -23,7 +23,7 @@ from seamfinder.collect.statements import (
     split_names,
     statement_at,
 )
-from seamfinder.model import ImportEdge, ImportedName
+from seamfinder.core.model import ImportEdge, ImportedName
 
 
 def imported_names(

@@ -68,7 +68,7 @@ from seamfinder.collect.facts import (
 )
 from seamfinder.collect.source import parse_source
 from seamfinder.collect.sql import HOLE, looks_like_sql, tables_in_sql
-from seamfinder.model import ImportScope, ParseFailure
+from seamfinder.core.model import ImportScope, ParseFailure
 
 # --- pre-filter --------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ import io
 import tokenize
 from dataclasses import dataclass
 
-from seamfinder.model import ParseFailure
+from seamfinder.core.model import ParseFailure
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from seamfinder.model import RuleInfo, Severity
+from seamfinder.core.model import RuleInfo, Severity
 from seamfinder.rules.docs import doc_for
 from seamfinder.rules.registry import Rule, RuleContext, all_rules
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from seamfinder.analysis.cochange import DEFAULT_LOCKSTEP_DEGREE, lockstep_pairs
 from seamfinder.analysis.state import Analysis
-from seamfinder.errors import ConfigError
-from seamfinder.model import ROOT_COMPONENT, ComponentMetrics, Finding, Location, Severity
+from seamfinder.core.errors import ConfigError
+from seamfinder.core.model import ROOT_COMPONENT, ComponentMetrics, Finding, Location, Severity
 from seamfinder.rules.registry import Option, RuleContext, rule
 
 

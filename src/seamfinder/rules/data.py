@@ -13,7 +13,7 @@ from seamfinder.analysis.data import (
     writers_by_table,
 )
 from seamfinder.analysis.state import Analysis
-from seamfinder.model import ROOT_COMPONENT, DataAccess, Finding, Location, Severity
+from seamfinder.core.model import ROOT_COMPONENT, DataAccess, Finding, Location, Severity
 from seamfinder.rules.registry import RuleContext, rule
 
 # Idioms that only name a model (an import, a get_model call): reported only when the

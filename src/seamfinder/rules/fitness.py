@@ -13,7 +13,7 @@ from typing import Any
 
 from seamfinder.analysis.seams import declared_metrics, seam_inputs
 from seamfinder.analysis.state import Analysis
-from seamfinder.model import Finding, Severity
+from seamfinder.core.model import Finding, Severity
 from seamfinder.rules.registry import Option, RuleContext, rule
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from seamfinder.analysis.state import Analysis
-from seamfinder.model import Finding, Location, Severity
+from seamfinder.core.model import Finding, Location, Severity
 from seamfinder.rules.registry import RuleContext, rule
 
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
-from seamfinder.analysis.contracts import (
+from seamfinder.analysis.contract_checks import (
     ContractViolation,
     ModuleUniverse,
     contract_violations,
     non_public_violations,
 )
 from seamfinder.analysis.state import Analysis
-from seamfinder.contracts import ForbiddenContract, IndependenceContract, LayersContract
-from seamfinder.model import Finding, Severity
+from seamfinder.config.contracts import (
+    ForbiddenContract,
+    IndependenceContract,
+    LayersContract,
+)
+from seamfinder.core.model import Finding, Severity
 from seamfinder.rules.registry import Option, RuleContext, rule
 
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from seamfinder.analysis.state import Analysis
-from seamfinder.config import Config
-from seamfinder.errors import ConfigError
-from seamfinder.model import Finding, Location, Severity
+from seamfinder.config.settings import Config
+from seamfinder.core.errors import ConfigError
+from seamfinder.core.model import Finding, Location, Severity
 
 CODE = re.compile(r"SF\d{3}")
 NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")

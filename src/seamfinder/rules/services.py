@@ -14,7 +14,7 @@ from typing import Any
 from seamfinder.analysis.cochange import DEFAULT_LOCKSTEP_DEGREE, Cochange, lockstep_pairs
 from seamfinder.analysis.services import SchemaUse, ServicesAnalysis
 from seamfinder.analysis.state import Analysis
-from seamfinder.model import Finding, Severity
+from seamfinder.core.model import Finding, Severity
 from seamfinder.rules.registry import Option, RuleContext, rule
 
 

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from seamfinder.collect.suppressions import SuppressionComment
-from seamfinder.model import Finding, Location
+from seamfinder.core.model import Finding, Location
 from seamfinder.rules.health import UNUSED_SUPPRESSION
 from seamfinder.rules.registry import RuleContext, all_rules
 

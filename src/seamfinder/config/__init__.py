@@ -1,0 +1,1 @@
+"""Settings: the configuration file, declared and adopted contracts, run options."""

@@ -1,0 +1,1 @@
+"""What to analyse: files, packages, source roots and the units of a repository."""

@@ -1,0 +1,648 @@
+"""The pipeline for a repository of services: each unit on its own, then side by side.
+
+:func:`seamfinder.pipeline.run.analyse` hands over here when discovery found services. Every
+service and shared library is collected as the project it is (its own source roots, its
+own grimp graph with the packages it imports from outside, its own components and its own
+data-access graph), since services reuse module names (``app/``, ``main.py``,
+``demo_pb2.py``) that one namespace could not hold. Their results are then put side by
+side with module, component and table names qualified by the unit (``orders:app.models``,
+``orders:orders_order``), so that the monolith rules judge each service's insides and the
+SF4xx rules judge what crosses between services.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from seamfinder.analysis.cochange import Cochange, CochangeOptions, analyse_cochange
+from seamfinder.analysis.coupling import component_metrics, dependency_matrix
+from seamfinder.analysis.cycles import find_cycles
+from seamfinder.analysis.services import (
+    DB_URL,
+    LEVELS,
+    WEIGHTS,
+    CallSite,
+    CrossImport,
+    DatabaseRef,
+    Directory,
+    SchemaUse,
+    ServicesAnalysis,
+    Signals,
+    TableTouch,
+    call_cycles,
+    database_identity,
+    environment_databases,
+    expand,
+    level_of,
+    overall_score,
+    owner_of_name,
+    resolve_calls,
+    score_pairs,
+    service_scores,
+    shared_databases,
+    shared_tables,
+)
+from seamfinder.analysis.state import Analysis
+from seamfinder.collect.cache import FileCache
+from seamfinder.collect.datapass import FactsResult, start_facts
+from seamfinder.collect.django_apps import read_django_setup
+from seamfinder.collect.facts import FileFacts, ValueSource
+from seamfinder.collect.history import Commit, HistoryUnavailable, read_history
+from seamfinder.collect.imports import ImportScan, build_import_graph
+from seamfinder.collect.suppressions import read_suppressions
+from seamfinder.config.settings import Config, TablesConfig
+from seamfinder.core.model import (
+    ROOT_COMPONENT,
+    Component,
+    DataAccess,
+    HistorySummary,
+    ImportEdge,
+    Location,
+    ModelDef,
+    ServiceInfo,
+    ServicesReport,
+    TableOwner,
+    Transaction,
+)
+from seamfinder.core.project import Project, Unit, qualify
+from seamfinder.core.version import __version__
+from seamfinder.discover.files import PathMatcher
+from seamfinder.pipeline.run import Sources, packaged_paths, prepare_cache_dir, read_sources
+from seamfinder.resolve.components import ComponentMap, detect_components, path_grouper
+from seamfinder.resolve.datagraph import DataGraph, resolve_data
+from seamfinder.resolve.graph import component_dependencies
+
+
+@dataclass(frozen=True, slots=True)
+class _Collected:
+    """One unit's own collection: sources, imports, components."""
+
+    unit: Unit
+    sources: Sources
+    scan: ImportScan
+    components: ComponentMap
+    top_names: frozenset[str]  # its top-level packages and modules
+
+
+def analyse_services(
+    config: Config, project: Project, cache_dir: Path | None, known: Mapping[str, bytes] | None
+) -> tuple[Analysis, FactsResult]:
+    cache_dir = prepare_cache_dir(cache_dir)
+    units = project.units
+    sources = {u.name: read_sources(u.project, known) for u in units}
+    texts = {p: t for s in sources.values() for p, t in s.texts.items()}
+    data = {p: d for s in sources.values() for p, d in s.data.items()}
+    read_failures = {p: f for s in sources.values() for p, f in s.failures.items()}
+    # One data pass over every unit's files (paths are unique across units), in one pool.
+    pending = start_facts(
+        [f for u in units for f in u.project.files],
+        data,
+        frozenset(path for u in units for path in packaged_paths(u.project)),
+        FileCache(cache_dir, "facts", __version__),
+    )
+    collected = {u.name: _collect(u, config, sources[u.name], texts, cache_dir) for u in units}
+    facts = pending.result()
+    failures = {**facts.failures, **read_failures}
+    for item in collected.values():
+        failures.update({f.path: f for f in item.scan.failures})
+
+    top_names = {name: item.top_names for name, item in collected.items()}
+    cross = _cross_imports(collected, facts.facts, top_names)
+    components = _merged_components(collected)
+    edges = tuple(
+        ImportEdge(qualify(name, e.importer), qualify(name, e.imported), e.location, e.scope)
+        for name, item in sorted(collected.items())
+        for e in item.scan.edges
+    )
+    dependencies = component_dependencies(
+        edges, components.component_of, config.ignore_type_checking_imports
+    )
+    names = [c.name for c in components.components]
+    cycles = find_cycles(
+        [n for n in names if n != ROOT_COMPONENT],
+        [d for d in dependencies if ROOT_COMPONENT not in (d.source, d.target)],
+    )
+    data_parts = [
+        _unit_data(name, collected, cross, facts.facts, config.tables) for name in sorted(collected)
+    ]
+    history, commits, service_history = _histories(project, config, components)
+    services = _services(project, collected, cross, data_parts, facts.facts, texts, service_history)
+    analysis = Analysis(
+        project=project,
+        config=config,
+        components=components,
+        imports=edges,
+        dependencies=dependencies,
+        cycles=cycles,
+        metrics=component_metrics(names, dependencies),
+        matrix=dependency_matrix(names, dependencies, cycles),
+        failures=tuple(failures[path] for path in sorted(failures)),
+        models=tuple(sorted(m for part in data_parts for m in part.models)),
+        data_access=tuple(
+            sorted((a for part in data_parts for a in part.accesses), key=_access_key)
+        ),
+        transactions=tuple(
+            sorted((t for part in data_parts for t in part.transactions), key=lambda t: t.location)
+        ),
+        tables=tuple(sorted(t for part in data_parts for t in part.tables)),
+        suppressions=read_suppressions(texts),
+        history=history,
+        commits=commits,
+        services=services,
+    )
+    return analysis, facts
+
+
+def _collect(
+    unit: Unit, config: Config, sources: Sources, texts: Mapping[str, str], cache_dir: Path | None
+) -> _Collected:
+    project = unit.project
+    # grimp's cache is keyed by package name, and services reuse names: one folder each.
+    unit_cache = cache_dir / "units" / _safe(unit.name) if cache_dir else None
+    scan = build_import_graph(project, texts, sources.failures, unit_cache, external=True)
+    django = read_django_setup(project.files, texts)
+    components = detect_components(project, config, sources.lines, django)
+    top = {p.name for p in project.packages} | {f.module.split(".", 1)[0] for f in project.files}
+    return _Collected(unit, sources, scan, components, frozenset(top))
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+
+
+def _cross_imports(
+    collected: Mapping[str, _Collected],
+    facts: Mapping[str, FileFacts],
+    top_names: Mapping[str, frozenset[str]],
+) -> tuple[CrossImport, ...]:
+    """Imports of another unit's packages: grimp's external imports for the packages,
+    the per-file pass's imports for loose modules (``main.py``), which grimp never reads."""
+
+    found: list[CrossImport] = []
+    for name, item in sorted(collected.items()):
+        others = {u: names for u, names in top_names.items() if u != name}
+        edges = [_as_written(edge, facts.get(edge.location.path)) for edge in item.scan.external]
+        packages = {p.name for p in item.unit.project.packages}
+        for source in item.unit.project.files:
+            if source.module.split(".", 1)[0] in packages:
+                continue
+            file_facts = facts.get(source.path)
+            for fact in file_facts.imports if file_facts else ():
+                edges.append(
+                    ImportEdge(
+                        source.module,
+                        fact.target.removesuffix(".*"),
+                        Location(source.path, fact.line, fact.column),
+                        fact.placement,
+                    )
+                )
+        seen: set[tuple[str, int, str]] = set()
+        for edge in sorted(edges):
+            target = owner_of_name(edge.imported.split(".", 1)[0], item.top_names, others)
+            key = (edge.location.path, edge.location.line, edge.imported.split(".", 1)[0])
+            if target is None or key in seen:
+                continue
+            seen.add(key)
+            found.append(
+                CrossImport(
+                    name,
+                    target,
+                    replace(edge, importer=qualify(name, edge.importer)),
+                )
+            )
+    return tuple(found)
+
+
+def _as_written(edge: ImportEdge, file_facts: FileFacts | None) -> ImportEdge:
+    """grimp names an outside package by its top level only; the file says what was taken."""
+
+    for fact in file_facts.imports if file_facts else ():
+        target = fact.target.removesuffix(".*")
+        if fact.line == edge.location.line and target.split(".", 1)[0] == edge.imported:
+            # ``from orders.pricing import total``: the module, not the function.
+            module = target.rsplit(".", 1)[0] if fact.name != "*" and "." in target else target
+            return replace(edge, imported=module if fact.name != target.split(".")[0] else target)
+    return edge
+
+
+def _qualified_component(unit: str, component: str) -> str:
+    return component if component == ROOT_COMPONENT else qualify(unit, component)
+
+
+def _merged_components(collected: Mapping[str, _Collected]) -> ComponentMap:
+    """Every unit's components, qualified; every unit's root bucket in the one root bucket."""
+
+    components: list[Component] = []
+    root_modules: list[str] = []
+    root_lines = 0
+    labels: dict[str, str] = {}
+    for name, item in sorted(collected.items()):
+        for component in item.components.components:
+            modules = tuple(qualify(name, m) for m in component.modules)
+            if component.name == ROOT_COMPONENT:
+                root_modules.extend(modules)
+                root_lines += component.lines
+                continue
+            components.append(
+                replace(
+                    component,
+                    name=qualify(name, component.name),
+                    modules=modules,
+                    package=qualify(name, component.package) if component.package else None,
+                    reason=f"{component.reason} (in {name})" if component.reason else name,
+                )
+            )
+        for package, label in item.components.app_labels.items():
+            labels[qualify(name, package)] = qualify(name, label)
+    components.sort(key=lambda c: c.name)
+    if root_modules:
+        components.append(
+            Component(
+                ROOT_COMPONENT,
+                "root",
+                tuple(sorted(root_modules)),
+                root_lines,
+                "modules that belong to no component",
+            )
+        )
+    of_module = {m: c.name for c in components for m in c.modules}
+    return ComponentMap(tuple(components), of_module, labels)
+
+
+@dataclass(frozen=True, slots=True)
+class _UnitData:
+    """One unit's data-access graph: qualified for the report, and its cross-service uses."""
+
+    unit: str
+    models: tuple[ModelDef, ...]
+    accesses: tuple[DataAccess, ...]
+    transactions: tuple[Transaction, ...]
+    tables: tuple[TableOwner, ...]
+    touches: tuple[TableTouch, ...]
+    schema: tuple[SchemaUse, ...]
+
+
+def _unit_data(
+    name: str,
+    collected: Mapping[str, _Collected],
+    cross: tuple[CrossImport, ...],
+    facts: Mapping[str, FileFacts],
+    tables_config: TablesConfig,
+) -> _UnitData:
+    """Resolve the unit's data with the code it imports from other units (a shared
+    library's models are its models too), and keep what its own files do."""
+
+    item = collected[name]
+    own_paths = {f.path for f in item.unit.project.files}
+    imported: dict[str, set[str]] = defaultdict(set)
+    for imp in cross:
+        if imp.source == name:
+            imported[imp.target].add(imp.edge.imported.split(".", 1)[0])
+    component_of: dict[str, str] = {}
+    app_labels: dict[str, Callable[[str], str | None]] = {}
+    included: list[FileFacts] = []
+    library_paths: dict[str, str] = {}  # path -> unit, for the files of other units
+    for unit_name in [name, *sorted(imported)]:
+        other = collected[unit_name]
+        for source in other.unit.project.files:
+            if unit_name != name and source.module.split(".", 1)[0] not in imported[unit_name]:
+                continue
+            component_of[source.module] = _qualified_component(
+                unit_name, other.components.component_of(source.module)
+            )
+            app_labels[source.module] = other.components.app_label_of
+            if unit_name != name:
+                library_paths[source.path] = unit_name
+            if source.path in facts:
+                included.append(facts[source.path])
+    # Table owners declared as ``unit:component`` apply in that unit only.
+    owners = tuple(
+        (table, owner) for table, owner in tables_config.owners if owner.startswith(f"{name}:")
+    )
+    graph = resolve_data(
+        sorted(included, key=lambda f: f.path),
+        lambda module: component_of.get(module, ROOT_COMPONENT),
+        lambda module: app_labels[module](module) if module in app_labels else None,
+        TablesConfig(owners, tables_config.shared),
+    )
+    return _qualify_data(name, graph, own_paths, library_paths, facts, collected)
+
+
+def _qualify_data(
+    name: str,
+    graph: DataGraph,
+    own_paths: set[str],
+    library_paths: Mapping[str, str],
+    facts: Mapping[str, FileFacts],
+    collected: Mapping[str, _Collected],
+) -> _UnitData:
+    def table(t: str) -> str:
+        return qualify(name, t)
+
+    def access(a: DataAccess) -> DataAccess:
+        return replace(a, module=qualify(name, a.module), table=table(a.table))
+
+    own_models = [m for m in graph.models if m.location.path in own_paths]
+    models = tuple(
+        replace(m, qualname=qualify(name, m.qualname), table=table(m.table)) for m in own_models
+    )
+    accesses = tuple(access(a) for a in graph.accesses if a.location.path in own_paths)
+    transactions = tuple(
+        replace(t, module=qualify(name, t.module), writes=tuple(access(w) for w in t.writes))
+        for t in graph.transactions
+        if t.location.path in own_paths
+    )
+    used = {m.table for m in own_models} | {
+        a.table for a in graph.accesses if a.location.path in own_paths
+    }
+    prefix = f"{name}:"
+    tables = tuple(
+        replace(
+            t,
+            table=table(t.table),
+            owner=t.owner if t.owner is not None and t.owner.startswith(prefix) else None,
+        )
+        for t in graph.tables
+        if t.table in used
+    )
+    defined = {m.table for m in own_models if not m.abstract}
+    touches = [
+        TableTouch(name, m.table, "define", m.location, True) for m in own_models if not m.abstract
+    ]
+    for a in graph.accesses:
+        if a.location.path not in own_paths:
+            continue
+        if a.kind == "write" or (a.kind == "raw-sql" and a.detail == "write"):
+            touches.append(TableTouch(name, a.table, "write", a.location, a.table in defined))
+    return _UnitData(
+        name,
+        models,
+        accesses,
+        transactions,
+        tables,
+        tuple(sorted(set(touches))),
+        _schema_uses(name, graph, own_paths, library_paths, facts, collected),
+    )
+
+
+def _schema_uses(
+    name: str,
+    graph: DataGraph,
+    own_paths: set[str],
+    library_paths: Mapping[str, str],
+    facts: Mapping[str, FileFacts],
+    collected: Mapping[str, _Collected],
+) -> tuple[SchemaUse, ...]:
+    """Models, bases and metadata of other units that the unit's own code builds on."""
+
+    defined_in: dict[str, set[str]] = defaultdict(set)  # table -> units defining it elsewhere
+    for m in graph.models:
+        unit = library_paths.get(m.location.path)
+        if unit is not None:
+            defined_in[m.table].add(unit)
+    uses: list[SchemaUse] = []
+    for a in graph.accesses:
+        # Raw SQL names a table, not the library's model: shared tables say the rest.
+        if a.location.path in own_paths and a.kind != "raw-sql":
+            what = a.detail if a.via == "import" and a.detail else f"table {a.table}"
+            for unit in sorted(defined_in.get(a.table, ())):
+                uses.append(SchemaUse(name, unit, a.location, what))
+    owners_by_top = {
+        top: unit for unit in {*library_paths.values()} for top in collected[unit].top_names
+    }
+    own_models = {m.qualname for m in graph.models if m.location.path in own_paths}
+    for path in sorted(own_paths):
+        file_facts = facts.get(path)
+        if file_facts is None:
+            continue
+        for cls in file_facts.classes:
+            if f"{file_facts.module}.{cls.qualname}" not in own_models:
+                continue
+            for base in cls.bases:
+                unit = owners_by_top.get(base.split(".", 1)[0])
+                if unit is not None:
+                    uses.append(SchemaUse(name, unit, Location(path, cls.line, cls.column), base))
+        for table_fact in file_facts.tables:
+            unit = owners_by_top.get(table_fact.metadata.split(".", 1)[0])
+            if unit is not None:
+                location = Location(path, table_fact.line, table_fact.column)
+                uses.append(SchemaUse(name, unit, location, table_fact.metadata))
+    return tuple(sorted(set(uses), key=lambda u: (u.library, u.location, u.what)))
+
+
+def _histories(
+    project: Project, config: Config, components: ComponentMap
+) -> tuple[Cochange | str | None, tuple[Commit, ...], Cochange | str | None]:
+    """Component and service co-change from one read of the history."""
+
+    if not config.history.enabled:
+        return None, (), None
+    settings = config.history
+    history = read_history(
+        project.root, since=settings.since, max_commits=settings.max_commits, line_counts=False
+    )
+    if isinstance(history, HistoryUnavailable):
+        return history.reason, (), history.reason
+    options = CochangeOptions(
+        min_revs=settings.min_revs,
+        min_shared_revs=settings.min_shared_revs,
+        min_coupling=settings.min_coupling,
+        max_changeset_size=settings.max_changeset_size,
+        max_groups=settings.max_components_per_commit,
+    )
+    excluded = PathMatcher(config.all_excludes).excludes
+    by_component = analyse_cochange(
+        history.commits, path_grouper(project, components, excluded), options
+    )
+    by_service = analyse_cochange(history.commits, unit_grouper(project, excluded), options)
+    return by_component, history.commits, by_service
+
+
+def unit_grouper(project: Project, excluded: Callable[[str], bool]) -> Callable[[str], str | None]:
+    """Any path under a unit's folder (code, Dockerfile, requirements) maps to the unit."""
+
+    folders = sorted(
+        ((folder, u.name) for u in project.units for folder in u.spec.folders),
+        key=lambda item: -len(item[0]),
+    )
+
+    def group_of(path: str) -> str | None:
+        if excluded(path):
+            return None
+        return next((name for folder, name in folders if path.startswith(folder + "/")), None)
+
+    return group_of
+
+
+def _services(
+    project: Project,
+    collected: Mapping[str, _Collected],
+    cross: tuple[CrossImport, ...],
+    data_parts: list[_UnitData],
+    facts: Mapping[str, FileFacts],
+    texts: Mapping[str, str],
+    cochange: Cochange | str | None,
+) -> ServicesAnalysis:
+    units = project.units
+    kinds = {u.name: u.spec.kind for u in units}
+    services = frozenset(n for n, k in kinds.items() if k == "service")
+    environment = {u.name: {e.name: e.value for e in u.spec.environment} for u in units}
+    refs: list[DatabaseRef] = []
+    sites: list[CallSite] = []
+    for unit in units:
+        if unit.spec.kind != "service":
+            continue
+        entries = [(e.name, e.value, Location(e.path, e.line, 1)) for e in unit.spec.environment]
+        refs.extend(environment_databases(unit.name, entries))
+        for source in unit.project.files:
+            refs.extend(_code_databases(unit.name, source.path, texts.get(source.path, "")))
+            file_facts = facts.get(source.path)
+            if file_facts is None:
+                continue
+            refs.extend(_django_databases(unit.name, file_facts, environment[unit.name]))
+            for call in file_facts.http_calls:
+                sites.append(
+                    CallSite(
+                        unit.name,
+                        Location(source.path, call.line, call.column),
+                        call.library,
+                        call.method,
+                        call.url,
+                        tuple((s.kind, s.value) for s in call.sources),
+                    )
+                )
+    databases = shared_databases(refs)
+    directory = Directory.build(
+        (u.name, u.spec.hostnames, u.spec.ports) for u in units if u.spec.kind == "service"
+    )
+    calls = resolve_calls(sites, directory, environment, services)
+    service_cochange = cochange.coupling if isinstance(cochange, Cochange) else ()
+    signals = Signals(
+        imports=tuple(i for i in cross if i.source in services and i.target in services),
+        schema=tuple(
+            u
+            for part in data_parts
+            for u in part.schema
+            if part.unit in services and kinds.get(u.library) == "library"
+        ),
+        tables=shared_tables(
+            (t for part in data_parts if part.unit in services for t in part.touches), databases
+        ),
+        databases=databases,
+        calls=calls,
+        cycles=call_cycles(calls) if calls else (),
+        cochange=tuple(p for p in service_cochange if p.a in services and p.b in services),
+    )
+    pairs = score_pairs(signals, services)
+    scores = service_scores(pairs, sorted(services))
+    overall = overall_score(scores)
+    infos = tuple(
+        ServiceInfo(
+            name=u.name,
+            kind=u.spec.kind,
+            paths=u.spec.folders,
+            detected_by=u.spec.detected_by,
+            reason=u.spec.reason,
+            modules=tuple(sorted(qualify(u.name, f.module) for f in u.project.files)),
+            lines=sum(collected[u.name].sources.lines.values()),
+            hostnames=u.spec.hostnames,
+            score=scores.get(u.name, 0),
+        )
+        for u in units
+    )
+    history = None
+    if isinstance(cochange, str):
+        history = HistorySummary(0, 0, 0, cochange)
+    elif cochange is not None:
+        history = HistorySummary(
+            cochange.commits, cochange.commits_grouped, cochange.commits_too_large
+        )
+    report = ServicesReport(
+        services=infos,
+        pairs=pairs,
+        calls=calls,
+        score=overall,
+        level=level_of(overall),
+        history=history,
+        change_coupling=cochange.coupling if isinstance(cochange, Cochange) else (),
+        hotspots=cochange.churn if isinstance(cochange, Cochange) else (),
+        weights=tuple(sorted(WEIGHTS.items())),
+        levels=LEVELS,
+    )
+    anchors = []
+    for unit in units:
+        first = min((f.path for f in unit.project.files), default=None)
+        if first is None and unit.spec.compose_path:
+            anchors.append((unit.name, Location(unit.spec.compose_path, unit.spec.compose_line, 1)))
+        elif first is not None:
+            anchors.append((unit.name, Location(first, 1, 1)))
+    return ServicesAnalysis(
+        signals=signals,
+        report=report,
+        kinds=tuple(sorted(kinds.items())),
+        anchors=tuple(sorted(anchors)),
+        cochange=cochange,
+    )
+
+
+def _code_databases(service: str, path: str, text: str) -> list[DatabaseRef]:
+    """Database URLs written in the code (``create_engine("postgresql://...")``, a
+    ``DATABASE_URL`` default); comment lines are skipped."""
+
+    if "://" not in text:
+        return []
+    refs = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "://" not in line or line.lstrip().startswith("#"):
+            continue
+        for match in DB_URL.finditer(line):
+            identity = database_identity(match.group(0), service)
+            if identity:
+                location = Location(path, number, match.start() + 1)
+                refs.append(DatabaseRef(service, identity, location, "URL in code"))
+    return refs
+
+
+def _django_databases(
+    service: str, facts: FileFacts, environment: Mapping[str, str]
+) -> list[DatabaseRef]:
+    """Django ``DATABASES`` entries whose host and name are known (literal or set in a
+    compose file for the service)."""
+
+    settings = facts.settings
+    if settings is None:
+        return []
+    refs = []
+    for db in settings.databases:
+        host = _value(db.host, environment)
+        name = _value(db.name, environment)
+        if host and name:
+            refs.append(
+                DatabaseRef(
+                    service,
+                    f"db://{host.lower()}/{name}",
+                    Location(facts.path, db.line, 1),
+                    f"DATABASES[{db.alias!r}]",
+                )
+            )
+    return refs
+
+
+def _value(sources: tuple[ValueSource, ...], environment: Mapping[str, str]) -> str | None:
+    for source in sources:
+        kind, value = source.kind, source.value
+        if kind == "literal" and value:
+            return value
+        if kind == "env" and value in environment:
+            resolved = expand(environment[value])
+            return resolved if resolved and "$" not in resolved else None
+    return None
+
+
+def _access_key(access: DataAccess) -> tuple[str, int, int, str, str, str]:
+    loc = access.location
+    return (loc.path, loc.line, loc.column, access.table, access.kind, access.via)

@@ -1,0 +1,1 @@
+"""Whole-project resolution: components, the data-access graph, dependencies."""

@@ -394,3 +394,30 @@ def test_star_re_exports_library_bases_and_proxies_of_django_models() -> None:
     # A proxy owns nothing: ContentType's table stays Django's, Token's stays users'.
     owners = {t.table: t.owner for t in found.tables}
     assert "django_content_type" not in owners and owners["users_token"] == "users"
+
+
+def test_ownership_rows_and_crossing_tables_come_from_the_data_matrix() -> None:
+    from seamfinder.analysis.data import crossing_tables, ownership_rows
+    from seamfinder.core.model import Component, TableOwner, TableUse
+
+    matrix = (
+        TableUse("orders", "orders_order", "orders", defines=1, reads=2),
+        TableUse("orders", "payments_payment", "payments", writes=1),
+        TableUse("orders", "audit_log", "audit", defines=0),  # counted nowhere: no use
+        TableUse("payments", "payments_payment", "payments", defines=1),
+        TableUse("shipping", "content_type", "core", reads=3),
+    )
+    components = tuple(
+        Component(name, "config", (), 1, "") for name in ("orders", "payments", "shipping", "idle")
+    )
+    rows = ownership_rows(components, matrix)
+    assert [(r.component, r.owns, r.foreign) for r in rows] == [
+        ("orders", 1, ("payments_payment",)),
+        ("payments", 1, ()),
+        ("shipping", 0, ("content_type",)),
+    ]
+    tables = (TableOwner("content_type", "core", shared=True),)
+    crossing = crossing_tables(matrix, tables)
+    assert [(c.table, c.owner, [u.component for u in c.users]) for c in crossing] == [
+        ("payments_payment", "payments", ["orders"])
+    ]

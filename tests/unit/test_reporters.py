@@ -23,6 +23,7 @@ from seamfinder.core.model import (
     ChangeCoupling,
     Component,
     ComponentMetrics,
+    CrossingTable,
     Cycle,
     DataAccess,
     Dependency,
@@ -33,6 +34,7 @@ from seamfinder.core.model import (
     ImportEdge,
     Location,
     ModelDef,
+    OwnershipRow,
     Report,
     RuleInfo,
     Severity,
@@ -267,6 +269,21 @@ def sample_report() -> Report:
             TableUse("shop.orders", "orders_order", "shop.orders", defines=1, reads=2, writes=1),
             TableUse("shop.orders", "payments_payment", "shop.payments", writes=1, relations=1),
             TableUse("shop.payments", "payments_payment", "shop.payments", defines=1),
+        ),
+        ownership=(
+            OwnershipRow("shop.orders", 1, ("payments_payment",)),
+            OwnershipRow("shop.payments", 1, ()),
+        ),
+        crossing_tables=(
+            CrossingTable(
+                "payments_payment",
+                "shop.payments",
+                (
+                    TableUse(
+                        "shop.orders", "payments_payment", "shop.payments", writes=1, relations=1
+                    ),
+                ),
+            ),
         ),
     )
 

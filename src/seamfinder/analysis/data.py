@@ -9,7 +9,9 @@ from dataclasses import dataclass, replace
 from seamfinder.core.model import (
     ROOT_COMPONENT,
     Component,
+    CrossingTable,
     DataAccess,
+    OwnershipRow,
     TableOwner,
     TableUse,
     Transaction,
@@ -160,4 +162,45 @@ def data_matrix(
                 raw_sql=kinds["raw-sql"],
             )
         )
+    return tuple(rows)
+
+
+def _used(use: TableUse) -> bool:
+    return bool(use.writes or use.reads or use.relations or use.raw_sql)
+
+
+def ownership_rows(
+    components: Sequence[Component], matrix: Sequence[TableUse]
+) -> tuple[OwnershipRow, ...]:
+    """Per component (in report order): the tables it owns and the foreign ones it uses."""
+
+    owned: dict[str, set[str]] = defaultdict(set)
+    foreign: dict[str, set[str]] = defaultdict(set)
+    for use in matrix:
+        if use.owner == use.component:
+            owned[use.component].add(use.table)
+        elif use.owner is not None and _used(use):
+            foreign[use.component].add(use.table)
+    return tuple(
+        OwnershipRow(c.name, len(owned[c.name]), tuple(sorted(foreign[c.name])))
+        for c in components
+        if owned[c.name] or foreign[c.name]
+    )
+
+
+def crossing_tables(
+    matrix: Sequence[TableUse], tables: Sequence[TableOwner]
+) -> tuple[CrossingTable, ...]:
+    """Tables with an owner that other components use, shared tables left out."""
+
+    shared = {t.table for t in tables if t.shared}
+    by_table: dict[str, list[TableUse]] = defaultdict(list)
+    for use in matrix:
+        by_table[use.table].append(use)
+    rows = []
+    for name, uses in sorted(by_table.items()):
+        owner = uses[0].owner
+        others = tuple(u for u in uses if u.component != owner and _used(u))
+        if owner is not None and others and name not in shared:
+            rows.append(CrossingTable(name, owner, others))
     return tuple(rows)

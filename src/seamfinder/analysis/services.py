@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from seamfinder.analysis.cochange import Cochange
+from seamfinder.collect.db_urls import DB_URL
 from seamfinder.core.model import (
     ChangeCoupling,
     Evidence,
@@ -175,10 +176,6 @@ _DB_SCHEMES = {
     "cockroachdb": "postgresql",
 }
 _DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306, "mongodb": 27017, "mssql": 1433}
-DB_URL = re.compile(
-    r"(?<![\w+])(?:postgres(?:ql)?|pgsql|mysql|mariadb|sqlite|oracle|mssql|mongodb(?:\+srv)?|"
-    r"cockroachdb)(?:\+\w+)?://[^\s'\"`<>]*"
-)
 _INTERPOLATION = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}")
 
 
@@ -603,3 +600,14 @@ class ServicesAnalysis:
 
     def anchor(self, unit: str) -> Location | None:
         return next((loc for name, loc in self.anchors if name == unit), None)
+
+
+def code_databases(service: str, path: str, urls: list[tuple[int, int, str]]) -> list[DatabaseRef]:
+    """The databases named by URLs written in a service's code (see collect/db_urls.py)."""
+
+    refs = []
+    for line, column, url in urls:
+        identity = database_identity(url, service)
+        if identity:
+            refs.append(DatabaseRef(service, identity, Location(path, line, column), "URL in code"))
+    return refs

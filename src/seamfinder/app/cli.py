@@ -1,4 +1,4 @@
-"""The command line: parse flags, run the pipeline, hand the report to reporters, exit.
+"""The command line: parse flags, call one application function per command, print.
 
 Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 the run itself failed
 (bad path, bad config, internal error). Errors are one line on stderr, never a
@@ -12,22 +12,21 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from seamfinder.config.settings import FAIL_ON_CHOICES, Config, load_config
+from seamfinder.app import commands
+from seamfinder.app.commands import GateArgs, OutputArgs, Printed, ProjectArgs
+from seamfinder.app.gate import EXIT_ERROR
+from seamfinder.config.settings import FAIL_ON_CHOICES
 from seamfinder.core.errors import SeamfinderError
-from seamfinder.core.model import BaselineEntry, Finding, Report, Severity
 from seamfinder.core.version import __version__
 
 if TYPE_CHECKING:
-    from seamfinder.pipeline.remember import CachedRun, Output
     from seamfinder.report import RenderOptions
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,11 +40,13 @@ class Failure(click.ClickException):
         click.echo(f"seamfinder: error: {self.format_message()}", err=True)
 
 
-def _handle_errors(func: F) -> F:
+def _handle_errors(func: Callable[..., Printed]) -> Callable[..., None]:
+    """Print a command's result and exit with its code; errors become one line, exit 2."""
+
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
-            return func(*args, **kwargs)
+            printed = func(*args, **kwargs)
         except SeamfinderError as exc:
             raise Failure(str(exc)) from None
         except (click.ClickException, click.exceptions.Exit, KeyboardInterrupt):
@@ -57,8 +58,13 @@ def _handle_errors(func: F) -> F:
                 f"internal error: {type(exc).__name__}: {exc} "
                 "(set SEAMFINDER_DEBUG=1 for the traceback, and please report it)"
             ) from None
+        if printed.stdout:
+            click.echo(printed.stdout, nl=False)
+        for line in printed.stderr:
+            click.echo(line, err=True)
+        sys.exit(printed.code)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 @click.group(
@@ -72,33 +78,6 @@ def main() -> None:
 
     Nothing in the analysed project is imported or run.
     """
-
-
-@dataclass(frozen=True, slots=True)
-class ProjectArgs:
-    """What every command that analyses a project takes: where, how, and which rules."""
-
-    path: Path
-    config_file: Path | None
-    depth: int | None
-    extend_exclude: tuple[str, ...]
-    select: tuple[str, ...]
-    ignore: tuple[str, ...]
-    cache_dir: Path | None
-    no_cache: bool
-    history: bool
-
-    @property
-    def root(self) -> Path:
-        return self.path if self.path.is_dir() else self.path.parent
-
-
-@dataclass(frozen=True, slots=True)
-class GateArgs:
-    """What decides the exit code of a command that can fail on findings."""
-
-    fail_on: str | None
-    exit_zero: bool
 
 
 def _collect(func: F, cls: type[Any], name: str, options: Sequence[Callable[[F], F]]) -> F:
@@ -181,159 +160,104 @@ def _gate_options(func: F) -> F:
     return _collect(func, GateArgs, "gate", options)
 
 
-def _load(path: Path, config_file: Path | None, **overrides: Any) -> Config:
-    from seamfinder.config.adopt import adopt
+def _screen(formats: Sequence[str]) -> RenderOptions | None:
+    """Colour and width for a terminal on stdout, when stdout is one."""
 
-    root = path if path.is_dir() else path.parent
-    # Contracts already declared for import-linter or tach are checked too, unless
-    # [tool.seamfinder] declares its own.
-    config = adopt(root, load_config(root, config_file))
-    extend = overrides.pop("extend_exclude", ())
-    if extend:
-        config = config.with_overrides(extend_exclude=config.extend_exclude + tuple(extend))
-    return config.with_overrides(**overrides)
-
-
-def _prepare(
-    project: ProjectArgs, fail_on: str | None = None, *, seams: bool = True
-) -> tuple[Config, CachedRun]:
-    """Load the configuration with the flags applied, and read the project once.
-
-    ``seams=False`` leaves out the proposed seams and candidates (and networkx with them):
-    ``check`` and ``baseline`` show only findings.
-    """
-
-    from seamfinder.config.options import RunOptions
-    from seamfinder.pipeline.remember import CachedRun
-
-    config = _load(
-        project.path,
-        project.config_file,
-        depth=project.depth,
-        fail_on=fail_on,
-        extend_exclude=project.extend_exclude,
-    )
-    if project.history:
-        config = replace(config, history=replace(config.history, enabled=True))
-    run = CachedRun(
-        RunOptions(
-            path=project.path,
-            config=config,
-            display=str(project.path),
-            cache_dir=_cache_dir(project.path, project.cache_dir, project.no_cache),
-            select=project.select,
-            ignore=project.ignore,
-            seams=seams,
-        )
-    )
-    return config, run
-
-
-def _run(
-    project: ProjectArgs, fail_on: str | None = None, *, seams: bool = True
-) -> tuple[Config, Report]:
-    """Load the configuration with the flags applied, and run the pipeline (or the cache)."""
-
-    config, run = _prepare(project, fail_on, seams=seams)
-    return config, run.report()
-
-
-def _cache_dir(path: Path, cache_dir: Path | None, no_cache: bool) -> Path | None:
-    from seamfinder.config.options import default_cache_dir
-
-    if no_cache:
-        return None
-    return cache_dir if cache_dir is not None else default_cache_dir(path)
-
-
-def exit_code(findings: Sequence[Finding], fail_on: str, exit_zero: bool) -> int:
-    rank = max((f.severity.rank for f in findings), default=-1)
-    return _exit_from_rank(rank, fail_on, exit_zero)
-
-
-def _exit_from_rank(rank: int, fail_on: str, exit_zero: bool) -> int:
-    """0 or 1 from the most severe finding's rank (-1: no finding)."""
-
-    if exit_zero or fail_on == "never":
-        return EXIT_CLEAN
-    return EXIT_FINDINGS if rank >= Severity(fail_on).rank else EXIT_CLEAN
-
-
-def _write_outputs(
-    report: Report,
-    formats: Sequence[str],
-    outputs: Sequence[Path],
-    *,
-    timings: bool = False,
-    show_modules: bool = False,
-    findings_only: bool = False,
-) -> str | None:
-    """Render every format; return the one that went to stdout, if one did."""
-
-    from seamfinder.report import RenderOptions, render
-
-    if len(outputs) > len(formats):
-        raise Failure("more --output than --format: give one --format for each --output")
-    to_stdout = list(formats[len(outputs) :])
-    if len(to_stdout) > 1:
-        raise Failure("only one format can go to stdout: give an --output for each of the others")
-    for format_name, output in zip(formats, outputs, strict=False):
-        text = render(
-            format_name,
-            report,
-            RenderOptions(timings=timings, show_modules=show_modules, findings_only=findings_only),
-        )
-        try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise Failure(f"cannot write {output}: {exc.strerror or exc}") from None
-    if to_stdout:
-        format_name = to_stdout[0]
-        options = _stdout_options(format_name, timings, show_modules, findings_only)
-        click.echo(render(format_name, report, options), nl=False)
-        return format_name
-    return None
-
-
-def _stdout_options(
-    format_name: str, timings: bool, show_modules: bool, findings_only: bool
-) -> RenderOptions:
     from seamfinder.report import RenderOptions
 
-    tty = sys.stdout.isatty() and format_name == "terminal"
+    if not (sys.stdout.isatty() and "terminal" in formats):
+        return None
     return RenderOptions(
-        color=tty and "NO_COLOR" not in os.environ,
-        width=shutil.get_terminal_size((120, 24)).columns if tty else 120,
-        timings=timings,
-        show_modules=show_modules,
-        findings_only=findings_only,
+        color="NO_COLOR" not in os.environ, width=shutil.get_terminal_size((120, 24)).columns
     )
 
 
-def _format_options(func: F) -> F:
-    from seamfinder.report import FORMATS
+def _format_options(document: str) -> Callable[[F], F]:
+    """``--format`` (repeatable, any format of ``document``), ``--output``, ``--timings``."""
 
-    func = click.option(
-        "--timings",
-        is_flag=True,
-        help="Put the run time in machine-readable output (off: output stays byte-identical).",
-    )(func)
-    func = click.option(
-        "-o",
-        "--output",
-        "outputs",
-        multiple=True,
-        type=click.Path(path_type=Path),
-        help="Write the matching --format to FILE instead of stdout (repeatable).",
-    )(func)
+    def decorate(func: F) -> F:
+        from seamfinder.report import formats_of
+
+        func = click.option(
+            "--timings",
+            is_flag=True,
+            help="Put the run time in machine-readable output (off: output stays byte-identical).",
+        )(func)
+        func = click.option(
+            "-o",
+            "--output",
+            "outputs",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            help="Write the matching --format to FILE instead of stdout (repeatable).",
+        )(func)
+        return click.option(
+            "-f",
+            "--format",
+            "formats",
+            multiple=True,
+            type=click.Choice(formats_of(_DOCUMENTS[document])),
+            help="Output format (repeatable; default terminal).",
+        )(func)
+
+    return decorate
+
+
+def _one_format(document: str) -> Callable[[F], F]:
+    """``--format`` (one, default terminal) and ``--output FILE``."""
+
+    def decorate(func: F) -> F:
+        from seamfinder.report import formats_of
+
+        func = click.option(
+            "-o",
+            "--output",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Write to FILE instead of stdout.",
+        )(func)
+        return click.option(
+            "-f",
+            "--format",
+            "format_name",
+            type=click.Choice(formats_of(_DOCUMENTS[document])),
+            default="terminal",
+            help="Output format (default terminal).",
+        )(func)
+
+    return decorate
+
+
+def _documents() -> dict[str, type]:
+    from seamfinder.core.model import CandidateList, ExtractionSheet, Report, RuleCatalog
+
+    return {
+        "report": Report,
+        "candidates": CandidateList,
+        "extraction": ExtractionSheet,
+        "catalog": RuleCatalog,
+    }
+
+
+_DOCUMENTS = _documents()
+
+
+def _outputs(
+    formats: Sequence[str], outputs: Sequence[Path], timings: bool = False, **extra: bool
+) -> OutputArgs:
+    chosen = tuple(formats) or ("terminal",)
+    return OutputArgs(chosen, tuple(outputs), _screen(chosen), timings, **extra)
+
+
+def _single(format_name: str, output: Path | None) -> OutputArgs:
+    return _outputs((format_name,), (output,) if output is not None else ())
+
+
+def _baseline_option(func: F) -> F:
     return click.option(
-        "-f",
-        "--format",
-        "formats",
-        multiple=True,
-        type=click.Choice(sorted(FORMATS)),
-        help="Output format (repeatable; default terminal).",
+        "--baseline",
+        "baseline_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="The baseline file (default: PATH/seamfinder-baseline.json).",
     )(func)
 
 
@@ -343,7 +267,7 @@ def _format_options(func: F) -> F:
 )
 @_project_options
 @_gate_options
-@_format_options
+@_format_options("report")
 @click.option("--show-modules", is_flag=True, help="List each component's modules.")
 @_handle_errors
 def analyze(
@@ -353,58 +277,11 @@ def analyze(
     outputs: tuple[Path, ...],
     timings: bool,
     show_modules: bool,
-) -> None:
+) -> Printed:
     """Report PATH's components, how they depend on each other, cycles and findings."""
 
-    from seamfinder.pipeline.remember import Output
-    from seamfinder.report import render
-
-    config, run = _prepare(project, gate.fail_on)
-    formats = formats or ("terminal",)
-    # The common case, one format on stdout, is remembered whole: an unchanged project
-    # prints again without decoding its report (runs with timings differ, so never).
-    cached_name = None
-    if len(formats) == 1 and not outputs and not timings:
-        options = _stdout_options(formats[0], timings, show_modules, False)
-        cached_name = f"analyze|{formats[0]}|{options!r}|{config.fail_on}|{gate.exit_zero}"
-        _replay(run.output(cached_name))
-    report = run.report()
-    code = exit_code(report.findings, config.fail_on, gate.exit_zero)
-    if cached_name is not None:
-        text = render(formats[0], report, options)
-        click.echo(text, nl=False)
-        run.store_output(cached_name, Output(text, code))
-    else:
-        _write_outputs(report, formats, outputs, timings=timings, show_modules=show_modules)
-    sys.exit(code)
-
-
-def _replay(output: Output | None) -> None:
-    """Print a remembered output and exit with its code; nothing if there is none."""
-
-    if output is None:
-        return
-    click.echo(output.text, nl=False)
-    for line in output.stderr:
-        click.echo(line, err=True)
-    sys.exit(output.code)
-
-
-def _baseline_option(func: F) -> F:
-    from seamfinder.app.baseline import DEFAULT_BASELINE
-
-    return click.option(
-        "--baseline",
-        "baseline_file",
-        type=click.Path(path_type=Path, dir_okay=False),
-        help=f"The baseline file (default: PATH/{DEFAULT_BASELINE}).",
-    )(func)
-
-
-def _baseline_path(project: ProjectArgs, baseline_file: Path | None) -> Path:
-    from seamfinder.app.baseline import DEFAULT_BASELINE
-
-    return baseline_file if baseline_file is not None else project.root / DEFAULT_BASELINE
+    output = _outputs(formats, outputs, timings, show_modules=show_modules)
+    return commands.analyze(project, gate, output)
 
 
 @main.command(
@@ -414,7 +291,7 @@ def _baseline_path(project: ProjectArgs, baseline_file: Path | None) -> Path:
 )
 @_project_options
 @_gate_options
-@_format_options
+@_format_options("report")
 @_baseline_option
 @click.option(
     "--strict",
@@ -437,66 +314,15 @@ def check(
     baseline_file: Path | None,
     strict: bool,
     diff_base: str | None,
-) -> None:
+) -> Printed:
     """Evaluate the rules on PATH: exit 0 clean, 1 findings at or above --fail-on, 2 failed.
 
     With a baseline (PATH/seamfinder-baseline.json, or --baseline FILE) only findings it
     does not record count; the ones it records but that are gone are listed as fixed.
     """
 
-    from seamfinder.app import baseline, gitdiff
-    from seamfinder.pipeline.remember import Output
-    from seamfinder.report import MACHINE_FORMATS, render
-    from seamfinder.report.summary import summary_lines
-
-    # Everything that can fail cheaply fails before the analysis: a bad revision, a
-    # baseline that cannot be read.
-    changed = gitdiff.changed_files(project.root.resolve(), diff_base) if diff_base else None
-    baseline_path = _baseline_path(project, baseline_file)
-    entries = None
-    baseline_text = ""
-    if baseline_file is not None or baseline_path.is_file():
-        entries = baseline.load(baseline_path, str(baseline_path))
-        baseline_text = repr(entries)
-    config, run = _prepare(project, gate.fail_on, seams=False)
-    # A pre-commit hook on an unchanged tree prints what it printed last time; --diff
-    # depends on git's state and timings on the clock, so they always run.
-    formats = formats or ("terminal",)
-    cached_name = None
-    if len(formats) == 1 and not outputs and not timings and changed is None:
-        options = _stdout_options(formats[0], timings, False, True)
-        cached_name = (
-            f"check|{formats[0]}|{options!r}|{config.fail_on}|{gate.exit_zero}|{strict}|"
-            f"{baseline_path}|{baseline_text}"
-        )
-        _replay(run.output(cached_name))
-    report = run.report()
-    findings, status = report.findings, None
-    if entries is not None:
-        ran = {rule.code for rule in report.rules}
-        comparison = baseline.compare(findings, entries, ran.__contains__)
-        recorded = sum(e.count for e in entries if e.code in ran)
-        findings, status = comparison.new, comparison.status(str(baseline_path), recorded, strict)
-    if changed is not None:
-        findings = gitdiff.only_touching(findings, changed)
-    report = replace(report, findings=findings, baseline=status, changed_since=diff_base)
-    code = exit_code(report.findings, config.fail_on, gate.exit_zero)
-    if status is not None and status.strict and status.fixed and not gate.exit_zero:
-        code = EXIT_FINDINGS
-    stderr: tuple[str, ...] = ()
-    if cached_name is not None:
-        text = render(formats[0], report, options)
-        click.echo(text, nl=False)
-        if formats[0] in MACHINE_FORMATS:
-            stderr = tuple(summary_lines(report))
-        run.store_output(cached_name, Output(text, code, stderr))
-    else:
-        on_stdout = _write_outputs(report, formats, outputs, timings=timings, findings_only=True)
-        if on_stdout is None or on_stdout in MACHINE_FORMATS:
-            stderr = tuple(summary_lines(report))
-    for line in stderr:
-        click.echo(line, err=True)
-    sys.exit(code)
+    output = _outputs(formats, outputs, timings)
+    return commands.check(project, gate, output, baseline_file, strict, diff_base)
 
 
 @main.command(
@@ -506,7 +332,7 @@ def check(
 @_project_options
 @_baseline_option
 @_handle_errors
-def baseline_command(project: ProjectArgs, baseline_file: Path | None) -> None:
+def baseline_command(project: ProjectArgs, baseline_file: Path | None) -> Printed:
     """Record PATH's current findings, so that check fails only on new ones.
 
     The file is sorted JSON, keyed by fingerprint (rule code and subjects, never line
@@ -514,27 +340,7 @@ def baseline_command(project: ProjectArgs, baseline_file: Path | None) -> None:
     rules this run did not evaluate (--select, --ignore) are kept as they were.
     """
 
-    from seamfinder.app import baseline
-
-    _config, report = _run(project, seams=False)
-    path = _baseline_path(project, baseline_file)
-    ran = {rule.code for rule in report.rules}
-    kept: tuple[BaselineEntry, ...] = ()
-    if path.is_file():
-        try:
-            kept = tuple(e for e in baseline.load(path, str(path)) if e.code not in ran)
-        except baseline.BaselineError:
-            kept = ()  # rewriting a broken file is how it gets fixed
-    entries = tuple(
-        sorted((*kept, *baseline.entries_of(report.findings)), key=lambda e: (e.code, e.subjects))
-    )
-    baseline.write(path, entries)
-    total = sum(e.count for e in entries)
-    click.echo(
-        f"seamfinder: wrote {path}: {total} finding{'s' if total != 1 else ''} "
-        f"under {len(entries)} fingerprint{'s' if len(entries) != 1 else ''}",
-        err=True,
-    )
+    return commands.record_baseline(project, baseline_file)
 
 
 @main.group(
@@ -558,12 +364,8 @@ def rules_command(ctx: click.Context, format_name: str) -> None:
     `seamfinder rules explain CODE-OR-NAME` prints a rule's documentation.
     """
 
-    if ctx.invoked_subcommand is not None:
-        return
-    from seamfinder.report.catalog import render_catalog
-    from seamfinder.rules.catalog import catalog
-
-    click.echo(render_catalog(catalog(), format_name), nl=False)
+    if ctx.invoked_subcommand is None:
+        _handle_errors(commands.rule_list)(_single(format_name, None))
 
 
 @rules_command.command(
@@ -573,48 +375,10 @@ def rules_command(ctx: click.Context, format_name: str) -> None:
 )
 @click.argument("rule")
 @_handle_errors
-def explain(rule: str) -> None:
+def explain(rule: str) -> Printed:
     """Print the documentation of RULE, given by code (SF101) or name (component-cycle)."""
 
-    from seamfinder.rules.catalog import rule_info
-    from seamfinder.rules.registry import get_rule
-
-    found = get_rule(rule)
-    if found is None:
-        raise Failure(f"no rule {rule!r}: `seamfinder rules` lists them")
-    info = rule_info(found)
-    click.echo(info.help or f"# {info.code} {info.name}\n\n{info.summary}\n", nl=False)
-
-
-def _one_format(func: F) -> F:
-    func = click.option(
-        "-o",
-        "--output",
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="Write to FILE instead of stdout.",
-    )(func)
-    return click.option(
-        "-f",
-        "--format",
-        "format_name",
-        type=click.Choice(["terminal", "json"]),
-        default="terminal",
-        help="Output format (default terminal).",
-    )(func)
-
-
-def _emit(render: Callable[[bool, int], str], format_name: str, output: Path | None) -> None:
-    """Write ``render(color, width)`` to ``output``, or to stdout (in colour on a terminal)."""
-
-    if output is not None:
-        try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(render(False, 120), encoding="utf-8")
-        except OSError as exc:
-            raise Failure(f"cannot write {output}: {exc.strerror or exc}") from None
-        return
-    options = _stdout_options(format_name, False, False, False)
-    click.echo(render(options.color, options.width), nl=False)
+    return commands.explain(rule)
 
 
 @main.command(
@@ -622,9 +386,9 @@ def _emit(render: Callable[[bool, int], str], format_name: str, output: Path | N
     "  seamfinder candidates . --history --format json"
 )
 @_project_options
-@_one_format
+@_one_format("candidates")
 @_handle_errors
-def candidates(project: ProjectArgs, format_name: str, output: Path | None) -> None:
+def candidates(project: ProjectArgs, format_name: str, output: Path | None) -> Printed:
     """Rank PATH's components as extraction candidates, easiest first, with the breakdown.
 
     Each score is 100 minus the points its obstacles cost: what imports it, the symbols
@@ -633,16 +397,7 @@ def candidates(project: ProjectArgs, format_name: str, output: Path | None) -> N
     co-change. `seamfinder extract COMPONENT PATH` details one candidate's cost.
     """
 
-    from seamfinder.report.seams import render_candidates
-
-    _config, report = _run(project)
-    _emit(
-        lambda color, width: render_candidates(
-            report.root, report.candidates, format_name, color=color, width=width
-        ),
-        format_name,
-        output,
-    )
+    return commands.candidates(project, _single(format_name, output))
 
 
 @main.command(
@@ -665,7 +420,7 @@ def candidates(project: ProjectArgs, format_name: str, output: Path | None) -> N
     metavar="MODULE",
     help="Leave this module (or pattern) of the component in the monolith.",
 )
-@_one_format
+@_one_format("extraction")
 @_handle_errors
 def extract(
     component: str,
@@ -674,7 +429,7 @@ def extract(
     without: tuple[str, ...],
     format_name: str,
     output: Path | None,
-) -> None:
+) -> Printed:
     """What extracting COMPONENT of PATH as a service would cost.
 
     The import statements that become remote calls (by caller), the interface to
@@ -683,13 +438,4 @@ def extract(
     decomposition metrics before and after.
     """
 
-    from seamfinder.pipeline.run import extraction
-    from seamfinder.report.seams import render_extraction
-
-    _config, run = _prepare(project)
-    sheet = extraction(run.options, component, with_, without, run.inputs)
-    _emit(
-        lambda color, width: render_extraction(sheet, format_name, color=color, width=width),
-        format_name,
-        output,
-    )
+    return commands.extract(project, component, with_, without, _single(format_name, output))

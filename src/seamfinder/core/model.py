@@ -592,6 +592,24 @@ class ServicesReport:
 
 
 @dataclass(frozen=True, slots=True)
+class OwnershipRow:
+    """One component's data: how many tables it owns, the other components' tables it uses."""
+
+    component: str
+    owns: int
+    foreign: tuple[str, ...]  # sorted
+
+
+@dataclass(frozen=True, slots=True)
+class CrossingTable:
+    """A table used by components other than its owner: where a data boundary leaks."""
+
+    table: str
+    owner: str
+    users: tuple[TableUse, ...]  # the other components' uses, by component
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """Everything a reporter renders; it computes nothing further."""
 
@@ -609,6 +627,8 @@ class Report:
     transactions: tuple[Transaction, ...] = ()
     tables: tuple[TableOwner, ...] = ()
     data_matrix: tuple[TableUse, ...] = ()
+    ownership: tuple[OwnershipRow, ...] = ()  # by component, those with tables only
+    crossing_tables: tuple[CrossingTable, ...] = ()  # by table, shared tables left out
     history: HistorySummary | None = None  # None: history not asked for
     change_coupling: tuple[ChangeCoupling, ...] = ()  # component pairs, strongest first
     hotspots: tuple[GroupChurn, ...] = ()  # components by revisions
@@ -618,3 +638,18 @@ class Report:
     seams: SeamReport | None = None  # proposed partition, decomposition metrics, misfits
     candidates: tuple[Candidate, ...] = ()  # extraction candidates, easiest first
     services: ServicesReport | None = None  # a repository of services; None: one project
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateList:
+    """What ``seamfinder candidates`` shows: the ranked candidates of one root."""
+
+    root: str
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCatalog:
+    """What ``seamfinder rules`` shows: every rule, in code order."""
+
+    rules: tuple[RuleInfo, ...]

@@ -27,33 +27,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from seamfinder.core.model import Report
-from seamfinder.core.project import Project
 from seamfinder.core.serial import decode, encode
 from seamfinder.core.version import __version__
-from seamfinder.discover.files import discover
+from seamfinder.pipeline.inputs import Inputs, read_inputs
 
 if TYPE_CHECKING:
     from seamfinder.config.options import RunOptions
 
 KEEP = 8
 _FORMAT = "1"
-
-
-@dataclass(frozen=True, slots=True)
-class Inputs:
-    """What a run reads from disk, read once: the project and every file's bytes."""
-
-    project: Project
-    data: dict[str, bytes]  # by path; a file that cannot be read is absent
-
-
-def read_inputs(options: RunOptions) -> Inputs:
-    project = discover(options.path, options.config, options.display)
-    data: dict[str, bytes] = {}
-    for source in project.files:
-        with contextlib.suppress(OSError):
-            data[source.path] = project.absolute(source.path).read_bytes()
-    return Inputs(project, data)
 
 
 class CachedRun:

@@ -4,19 +4,18 @@ the order."""
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from seamfinder.analysis.candidates import rank_candidates
-from seamfinder.analysis.cochange import Cochange, CochangeOptions, analyse_cochange
+from seamfinder.analysis.cochange import Cochange
 from seamfinder.analysis.coupling import component_metrics, coupled_pairs, dependency_matrix
 from seamfinder.analysis.cycles import find_cycles
 from seamfinder.analysis.data import (
+    crossing_tables,
     data_matrix,
     model_layers,
     owners_by_table,
+    ownership_rows,
     without_layer_ownership,
 )
 from seamfinder.analysis.extraction import extraction_sheet
@@ -24,15 +23,10 @@ from seamfinder.analysis.seams import seam_report
 from seamfinder.analysis.state import Analysis
 from seamfinder.collect.cache import FileCache
 from seamfinder.collect.datapass import FactsResult, start_facts
-from seamfinder.collect.django_apps import read_django_setup
 from seamfinder.collect.facts import FileFacts
-from seamfinder.collect.history import Commit, HistoryUnavailable, read_history
-from seamfinder.collect.imports import build_import_graph
 from seamfinder.collect.names import imported_names
-from seamfinder.collect.scan import count_lines
-from seamfinder.collect.source import decode_source
 from seamfinder.collect.suppressions import read_suppressions
-from seamfinder.config.options import RunOptions, default_cache_dir
+from seamfinder.config.options import RunOptions
 from seamfinder.config.settings import Config
 from seamfinder.core.errors import ConfigError
 from seamfinder.core.model import (
@@ -40,116 +34,67 @@ from seamfinder.core.model import (
     ExtractionSheet,
     HistorySummary,
     ImportEdge,
-    ParseFailure,
     Report,
     Stats,
 )
 from seamfinder.core.project import Project
 from seamfinder.core.version import __version__
-from seamfinder.discover.files import PathMatcher, discover
-from seamfinder.resolve.components import ComponentMap, detect_components, path_grouper
+from seamfinder.discover.files import discover
+from seamfinder.pipeline.inputs import Inputs
+from seamfinder.pipeline.stages import (
+    Collected,
+    Resolved,
+    collect_unit,
+    packaged_paths,
+    prepare_cache_dir,
+    read_histories,
+    read_sources,
+)
+from seamfinder.pipeline.units import resolve_units, services_view
+from seamfinder.resolve.components import ComponentMap
 from seamfinder.resolve.datagraph import DataGraph, resolve_data
 from seamfinder.resolve.graph import component_dependencies, dynamic_edges
-
-__all__ = ["RunOptions", "analyse", "default_cache_dir", "read_sources", "run"]
-from seamfinder.pipeline.remember import Inputs
 from seamfinder.rules.catalog import evaluated_rules
 from seamfinder.rules.registry import contexts, evaluate
 from seamfinder.rules.suppression import apply_suppressions
 
 
-@dataclass(frozen=True, slots=True)
-class Sources:
-    """Every analysed file read once: bytes, decoded text, line counts, and what failed."""
-
-    data: Mapping[str, bytes]  # by path
-    texts: Mapping[str, str]  # by path
-    lines: Mapping[str, int]  # by module
-    failures: Mapping[str, ParseFailure]
-
-
-def prepare_cache_dir(cache_dir: Path | None) -> Path | None:
-    """Create the cache folder (ignored by git); a cache that cannot be made is no cache."""
-
-    if cache_dir is None:
-        return None
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        ignore = cache_dir / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# created by seamfinder\n*\n", encoding="utf-8")
-    except OSError:
-        return None
-    return cache_dir
-
-
-def read_sources(project: Project, known: Mapping[str, bytes] | None = None) -> Sources:
-    """Read (or take from ``known``) and decode every file of the project."""
-
-    data: dict[str, bytes] = {}
-    texts: dict[str, str] = {}
-    lines: dict[str, int] = {}
-    failures: dict[str, ParseFailure] = {}
-    for source in project.files:
-        try:
-            if known is not None and source.path in known:
-                content = known[source.path]
-            else:
-                content = project.absolute(source.path).read_bytes()
-        except OSError as exc:
-            failures[source.path] = ParseFailure(source.path, f"cannot read: {exc.strerror}")
-            lines[source.module] = 0
-            continue
-        data[source.path] = content
-        lines[source.module] = count_lines(content)
-        text = decode_source(source.path, content)
-        if isinstance(text, ParseFailure):
-            failures[source.path] = text
-        else:
-            texts[source.path] = text
-    return Sources(data, texts, lines, failures)
-
-
-def packaged_paths(project: Project) -> frozenset[str]:
-    """Paths of files inside packages: grimp parses those, so it vouches for their syntax."""
-
-    packages = {p.name for p in project.packages}
-    return frozenset(f.path for f in project.files if f.module.split(".", 1)[0] in packages)
-
-
 def analyse(options: RunOptions, inputs: Inputs | None = None) -> tuple[Analysis, FactsResult]:
+    """discover -> read -> collect -> resolve -> analyse, for one unit or many."""
+
     config = options.config
     project = inputs.project if inputs else discover(options.path, config, options.display)
-    if project.units:  # a repository of services: each analysed on its own, then together
-        from seamfinder.pipeline.units import analyse_services
-
-        return analyse_services(config, project, options.cache_dir, inputs.data if inputs else None)
+    known = inputs.data if inputs else None
     cache_dir = prepare_cache_dir(options.cache_dir)
-    sources = read_sources(project, inputs.data if inputs else None)
+    # A monolith is a repository of one unit, named "" (its names are not qualified).
+    units = [(u.name, u.project) for u in project.units] or [("", project)]
+    sources = {name: read_sources(unit_project, known) for name, unit_project in units}
+    texts = {p: t for s in sources.values() for p, t in s.texts.items()}
     # The data pass starts first (in worker processes when it is large) so that grimp
-    # builds the import graph meanwhile.
+    # builds the import graphs meanwhile; paths are unique across units.
     pending = start_facts(
-        project.files,
-        sources.data,
-        packaged_paths(project),
+        [f for _, unit_project in units for f in unit_project.files],
+        {p: d for s in sources.values() for p, d in s.data.items()},
+        frozenset(path for _, unit_project in units for path in packaged_paths(unit_project)),
         FileCache(cache_dir, "facts", __version__),
     )
-    scan = build_import_graph(project, sources.texts, sources.failures, cache_dir)
+    collected = {
+        name: collect_unit(name, unit_project, config, sources[name], texts, cache_dir)
+        for name, unit_project in units
+    }
     facts = pending.result()
-    failures = {**facts.failures, **sources.failures, **{f.path: f for f in scan.failures}}
-    django = read_django_setup(project.files, sources.texts)
-    component_map = detect_components(project, config, sources.lines, django)
-    _check_table_owners(config, component_map)
-    names = [c.name for c in component_map.components]
-    files = [facts.facts[path] for path in sorted(facts.facts)]
-    data = resolve_data(
-        files, component_map.component_of, component_map.app_label_of, config.tables
+    failures = {**facts.failures, **{p: f for s in sources.values() for p, f in s.failures.items()}}
+    for item in collected.values():
+        failures.update({f.path: f for f in item.scan.failures})
+    by_units = resolve_units(collected, facts.facts, config) if project.units else None
+    resolved = (
+        by_units.resolved if by_units else _resolve_one(project, config, collected[""], facts)
     )
-    imports = tuple(sorted({*scan.edges, *_dynamic_edges(project, component_map, files, data)}))
-    layers = model_layers(component_map.components, data.tables, data.accesses)
+    components = resolved.components
     dependencies = component_dependencies(
-        imports, component_map.component_of, config.ignore_type_checking_imports
+        resolved.imports, components.component_of, config.ignore_type_checking_imports
     )
+    names = [c.name for c in components.components]
     # The root bucket is not a component (it mixes an app's shell, which imports every
     # component, with shared kernels that every component imports), so a "cycle"
     # through it says nothing about the components.
@@ -157,60 +102,58 @@ def analyse(options: RunOptions, inputs: Inputs | None = None) -> tuple[Analysis
         [n for n in names if n != ROOT_COMPONENT],
         [d for d in dependencies if ROOT_COMPONENT not in (d.source, d.target)],
     )
-    history, commits = (
-        _change_coupling(project, config, component_map) if config.history.enabled else (None, ())
+    histories = read_histories(project, config, components)
+    services = (
+        services_view(project, collected, by_units, facts.facts, texts, histories.units)
+        if by_units
+        else None
     )
     analysis = Analysis(
         project=project,
         config=config,
-        components=component_map,
-        imports=imports,
+        components=components,
+        imports=resolved.imports,
         dependencies=dependencies,
         cycles=cycles,
         metrics=component_metrics(names, dependencies),
         matrix=dependency_matrix(names, dependencies, cycles),
         failures=tuple(failures[path] for path in sorted(failures)),
-        models=data.models,
-        data_access=data.accesses,
-        transactions=data.transactions,
-        tables=without_layer_ownership(data.tables, layers),
-        suppressions=read_suppressions(sources.texts),
-        history=history,
-        # Only candidates and the extraction sheet read them: check does without.
+        models=resolved.models,
+        data_access=resolved.accesses,
+        transactions=resolved.transactions,
+        tables=resolved.tables,
+        suppressions=read_suppressions(texts),
+        history=histories.components,
+        # Only candidates and the extraction sheet read them: check does without. The
+        # names taken across services are not read (yet).
         imported_names=imported_names(
-            imports, sources.texts, {f.module: f.is_package for f in project.files}
+            resolved.imports, texts, {f.module: f.is_package for f in project.files}
         )
-        if options.seams
+        if options.seams and not project.units
         else (),
-        commits=commits,
+        commits=histories.commits,
+        services=services,
     )
     return analysis, facts
 
 
-def _change_coupling(
-    project: Project, config: Config, components: ComponentMap
-) -> tuple[Cochange | str, tuple[Commit, ...]]:
-    """Component co-change from git (or the one-line reason there is none), and the commits
-    read, which seam discovery groups by module."""
+def _resolve_one(project: Project, config: Config, item: Collected, facts: FactsResult) -> Resolved:
+    """One namespace: the data graph over every file, imports by name, model layers."""
 
-    settings = config.history
-    history = read_history(
-        project.root, since=settings.since, max_commits=settings.max_commits, line_counts=False
+    components = item.components
+    _check_table_owners(config, components)
+    files = [facts.facts[path] for path in sorted(facts.facts)]
+    data = resolve_data(files, components.component_of, components.app_label_of, config.tables)
+    imports = tuple(sorted({*item.scan.edges, *_dynamic_edges(project, components, files, data)}))
+    layers = model_layers(components.components, data.tables, data.accesses)
+    return Resolved(
+        components=components,
+        imports=imports,
+        models=data.models,
+        accesses=data.accesses,
+        transactions=data.transactions,
+        tables=without_layer_ownership(data.tables, layers),
     )
-    if isinstance(history, HistoryUnavailable):
-        return history.reason, ()
-    options = CochangeOptions(
-        min_revs=settings.min_revs,
-        min_shared_revs=settings.min_shared_revs,
-        min_coupling=settings.min_coupling,
-        max_changeset_size=settings.max_changeset_size,
-        max_groups=settings.max_components_per_commit,
-    )
-    matcher = PathMatcher(config.all_excludes)
-    cochange = analyse_cochange(
-        history.commits, path_grouper(project, components, matcher.excludes), options
-    )
-    return cochange, history.commits
 
 
 def _dynamic_edges(
@@ -260,6 +203,7 @@ def run(options: RunOptions, inputs: Inputs | None = None) -> Report:
     findings = evaluate(analysis, rule_contexts)
     # Here, not in a command, so that analyze and check always agree on what is suppressed.
     findings = apply_suppressions(findings, analysis.suppressions, rule_contexts)
+    matrix = data_matrix(analysis.data_access, owners_by_table(analysis.tables))
     files = len(analysis.project.files)
     failed = len(analysis.failures)
     stats = Stats(
@@ -284,7 +228,9 @@ def run(options: RunOptions, inputs: Inputs | None = None) -> Report:
         data_access=analysis.data_access,
         transactions=analysis.transactions,
         tables=analysis.tables,
-        data_matrix=data_matrix(analysis.data_access, owners_by_table(analysis.tables)),
+        data_matrix=matrix,
+        ownership=ownership_rows(analysis.components.components, matrix),
+        crossing_tables=crossing_tables(matrix, analysis.tables),
         **_history_sections(analysis.history),
         rules=evaluated_rules(rule_contexts),
         seams=seam_report(analysis) if options.seams else None,

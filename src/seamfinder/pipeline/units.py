@@ -1,28 +1,23 @@
-"""The pipeline for a repository of services: each unit on its own, then side by side.
+"""Resolution for a repository of services, and the services view on top of it.
 
-:func:`seamfinder.pipeline.run.analyse` hands over here when discovery found services. Every
-service and shared library is collected as the project it is (its own source roots, its
-own grimp graph with the packages it imports from outside, its own components and its own
-data-access graph), since services reuse module names (``app/``, ``main.py``,
-``demo_pb2.py``) that one namespace could not hold. Their results are then put side by
-side with module, component and table names qualified by the unit (``orders:app.models``,
-``orders:orders_order``), so that the monolith rules judge each service's insides and the
-SF4xx rules judge what crosses between services.
+Every service and shared library is collected as the project it is (its own source roots,
+its own grimp graph with the packages it imports from outside, its own components and its
+own data-access graph: see :func:`seamfinder.pipeline.stages.collect_unit`), since
+services reuse module names (``app/``, ``main.py``, ``demo_pb2.py``) that one namespace
+could not hold. Here their results are put side by side with module, component and table
+names qualified by the unit (``orders:app.models``, ``orders:orders_order``), so that the
+monolith rules judge each service's insides, and :func:`services_view` gathers what
+crosses between services for the SF4xx rules.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 
-from seamfinder.analysis.cochange import Cochange, CochangeOptions, analyse_cochange
-from seamfinder.analysis.coupling import component_metrics, dependency_matrix
-from seamfinder.analysis.cycles import find_cycles
+from seamfinder.analysis.cochange import Cochange
 from seamfinder.analysis.services import (
-    DB_URL,
     LEVELS,
     WEIGHTS,
     CallSite,
@@ -34,7 +29,7 @@ from seamfinder.analysis.services import (
     Signals,
     TableTouch,
     call_cycles,
-    database_identity,
+    code_databases,
     environment_databases,
     expand,
     level_of,
@@ -46,14 +41,8 @@ from seamfinder.analysis.services import (
     shared_databases,
     shared_tables,
 )
-from seamfinder.analysis.state import Analysis
-from seamfinder.collect.cache import FileCache
-from seamfinder.collect.datapass import FactsResult, start_facts
-from seamfinder.collect.django_apps import read_django_setup
+from seamfinder.collect.db_urls import database_urls
 from seamfinder.collect.facts import FileFacts, ValueSource
-from seamfinder.collect.history import Commit, HistoryUnavailable, read_history
-from seamfinder.collect.imports import ImportScan, build_import_graph
-from seamfinder.collect.suppressions import read_suppressions
 from seamfinder.config.settings import Config, TablesConfig
 from seamfinder.core.model import (
     ROOT_COMPONENT,
@@ -68,114 +57,51 @@ from seamfinder.core.model import (
     TableOwner,
     Transaction,
 )
-from seamfinder.core.project import Project, Unit, qualify
-from seamfinder.core.version import __version__
-from seamfinder.discover.files import PathMatcher
-from seamfinder.pipeline.run import Sources, packaged_paths, prepare_cache_dir, read_sources
-from seamfinder.resolve.components import ComponentMap, detect_components, path_grouper
+from seamfinder.core.project import Project, qualify
+from seamfinder.pipeline.stages import Collected, Resolved
+from seamfinder.resolve.components import ComponentMap
 from seamfinder.resolve.datagraph import DataGraph, resolve_data
-from seamfinder.resolve.graph import component_dependencies
 
 
 @dataclass(frozen=True, slots=True)
-class _Collected:
-    """One unit's own collection: sources, imports, components."""
+class UnitsResolved:
+    """The units side by side, and what the services view needs of them."""
 
-    unit: Unit
-    sources: Sources
-    scan: ImportScan
-    components: ComponentMap
-    top_names: frozenset[str]  # its top-level packages and modules
+    resolved: Resolved
+    cross: tuple[CrossImport, ...]
+    parts: tuple[_UnitData, ...]
 
 
-def analyse_services(
-    config: Config, project: Project, cache_dir: Path | None, known: Mapping[str, bytes] | None
-) -> tuple[Analysis, FactsResult]:
-    cache_dir = prepare_cache_dir(cache_dir)
-    units = project.units
-    sources = {u.name: read_sources(u.project, known) for u in units}
-    texts = {p: t for s in sources.values() for p, t in s.texts.items()}
-    data = {p: d for s in sources.values() for p, d in s.data.items()}
-    read_failures = {p: f for s in sources.values() for p, f in s.failures.items()}
-    # One data pass over every unit's files (paths are unique across units), in one pool.
-    pending = start_facts(
-        [f for u in units for f in u.project.files],
-        data,
-        frozenset(path for u in units for path in packaged_paths(u.project)),
-        FileCache(cache_dir, "facts", __version__),
-    )
-    collected = {u.name: _collect(u, config, sources[u.name], texts, cache_dir) for u in units}
-    facts = pending.result()
-    failures = {**facts.failures, **read_failures}
-    for item in collected.values():
-        failures.update({f.path: f for f in item.scan.failures})
+def resolve_units(
+    collected: Mapping[str, Collected], facts: Mapping[str, FileFacts], config: Config
+) -> UnitsResolved:
+    """Every unit's components, imports and data, qualified by the unit."""
 
     top_names = {name: item.top_names for name, item in collected.items()}
-    cross = _cross_imports(collected, facts.facts, top_names)
-    components = _merged_components(collected)
+    cross = _cross_imports(collected, facts, top_names)
     edges = tuple(
         ImportEdge(qualify(name, e.importer), qualify(name, e.imported), e.location, e.scope)
         for name, item in sorted(collected.items())
         for e in item.scan.edges
     )
-    dependencies = component_dependencies(
-        edges, components.component_of, config.ignore_type_checking_imports
+    parts = tuple(
+        _unit_data(name, collected, cross, facts, config.tables) for name in sorted(collected)
     )
-    names = [c.name for c in components.components]
-    cycles = find_cycles(
-        [n for n in names if n != ROOT_COMPONENT],
-        [d for d in dependencies if ROOT_COMPONENT not in (d.source, d.target)],
-    )
-    data_parts = [
-        _unit_data(name, collected, cross, facts.facts, config.tables) for name in sorted(collected)
-    ]
-    history, commits, service_history = _histories(project, config, components)
-    services = _services(project, collected, cross, data_parts, facts.facts, texts, service_history)
-    analysis = Analysis(
-        project=project,
-        config=config,
-        components=components,
+    resolved = Resolved(
+        components=_merged_components(collected),
         imports=edges,
-        dependencies=dependencies,
-        cycles=cycles,
-        metrics=component_metrics(names, dependencies),
-        matrix=dependency_matrix(names, dependencies, cycles),
-        failures=tuple(failures[path] for path in sorted(failures)),
-        models=tuple(sorted(m for part in data_parts for m in part.models)),
-        data_access=tuple(
-            sorted((a for part in data_parts for a in part.accesses), key=_access_key)
-        ),
+        models=tuple(sorted(m for part in parts for m in part.models)),
+        accesses=tuple(sorted((a for part in parts for a in part.accesses), key=_access_key)),
         transactions=tuple(
-            sorted((t for part in data_parts for t in part.transactions), key=lambda t: t.location)
+            sorted((t for part in parts for t in part.transactions), key=lambda t: t.location)
         ),
-        tables=tuple(sorted(t for part in data_parts for t in part.tables)),
-        suppressions=read_suppressions(texts),
-        history=history,
-        commits=commits,
-        services=services,
+        tables=tuple(sorted(t for part in parts for t in part.tables)),
     )
-    return analysis, facts
-
-
-def _collect(
-    unit: Unit, config: Config, sources: Sources, texts: Mapping[str, str], cache_dir: Path | None
-) -> _Collected:
-    project = unit.project
-    # grimp's cache is keyed by package name, and services reuse names: one folder each.
-    unit_cache = cache_dir / "units" / _safe(unit.name) if cache_dir else None
-    scan = build_import_graph(project, texts, sources.failures, unit_cache, external=True)
-    django = read_django_setup(project.files, texts)
-    components = detect_components(project, config, sources.lines, django)
-    top = {p.name for p in project.packages} | {f.module.split(".", 1)[0] for f in project.files}
-    return _Collected(unit, sources, scan, components, frozenset(top))
-
-
-def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+    return UnitsResolved(resolved, cross, parts)
 
 
 def _cross_imports(
-    collected: Mapping[str, _Collected],
+    collected: Mapping[str, Collected],
     facts: Mapping[str, FileFacts],
     top_names: Mapping[str, frozenset[str]],
 ) -> tuple[CrossImport, ...]:
@@ -186,8 +112,8 @@ def _cross_imports(
     for name, item in sorted(collected.items()):
         others = {u: names for u, names in top_names.items() if u != name}
         edges = [_as_written(edge, facts.get(edge.location.path)) for edge in item.scan.external]
-        packages = {p.name for p in item.unit.project.packages}
-        for source in item.unit.project.files:
+        packages = {p.name for p in item.project.packages}
+        for source in item.project.files:
             if source.module.split(".", 1)[0] in packages:
                 continue
             file_facts = facts.get(source.path)
@@ -233,7 +159,7 @@ def _qualified_component(unit: str, component: str) -> str:
     return component if component == ROOT_COMPONENT else qualify(unit, component)
 
 
-def _merged_components(collected: Mapping[str, _Collected]) -> ComponentMap:
+def _merged_components(collected: Mapping[str, Collected]) -> ComponentMap:
     """Every unit's components, qualified; every unit's root bucket in the one root bucket."""
 
     components: list[Component] = []
@@ -288,7 +214,7 @@ class _UnitData:
 
 def _unit_data(
     name: str,
-    collected: Mapping[str, _Collected],
+    collected: Mapping[str, Collected],
     cross: tuple[CrossImport, ...],
     facts: Mapping[str, FileFacts],
     tables_config: TablesConfig,
@@ -297,7 +223,7 @@ def _unit_data(
     library's models are its models too), and keep what its own files do."""
 
     item = collected[name]
-    own_paths = {f.path for f in item.unit.project.files}
+    own_paths = {f.path for f in item.project.files}
     imported: dict[str, set[str]] = defaultdict(set)
     for imp in cross:
         if imp.source == name:
@@ -308,7 +234,7 @@ def _unit_data(
     library_paths: dict[str, str] = {}  # path -> unit, for the files of other units
     for unit_name in [name, *sorted(imported)]:
         other = collected[unit_name]
-        for source in other.unit.project.files:
+        for source in other.project.files:
             if unit_name != name and source.module.split(".", 1)[0] not in imported[unit_name]:
                 continue
             component_of[source.module] = _qualified_component(
@@ -338,7 +264,7 @@ def _qualify_data(
     own_paths: set[str],
     library_paths: Mapping[str, str],
     facts: Mapping[str, FileFacts],
-    collected: Mapping[str, _Collected],
+    collected: Mapping[str, Collected],
 ) -> _UnitData:
     def table(t: str) -> str:
         return qualify(name, t)
@@ -395,7 +321,7 @@ def _schema_uses(
     own_paths: set[str],
     library_paths: Mapping[str, str],
     facts: Mapping[str, FileFacts],
-    collected: Mapping[str, _Collected],
+    collected: Mapping[str, Collected],
 ) -> tuple[SchemaUse, ...]:
     """Models, bases and metadata of other units that the unit's own code builds on."""
 
@@ -434,59 +360,18 @@ def _schema_uses(
     return tuple(sorted(set(uses), key=lambda u: (u.library, u.location, u.what)))
 
 
-def _histories(
-    project: Project, config: Config, components: ComponentMap
-) -> tuple[Cochange | str | None, tuple[Commit, ...], Cochange | str | None]:
-    """Component and service co-change from one read of the history."""
-
-    if not config.history.enabled:
-        return None, (), None
-    settings = config.history
-    history = read_history(
-        project.root, since=settings.since, max_commits=settings.max_commits, line_counts=False
-    )
-    if isinstance(history, HistoryUnavailable):
-        return history.reason, (), history.reason
-    options = CochangeOptions(
-        min_revs=settings.min_revs,
-        min_shared_revs=settings.min_shared_revs,
-        min_coupling=settings.min_coupling,
-        max_changeset_size=settings.max_changeset_size,
-        max_groups=settings.max_components_per_commit,
-    )
-    excluded = PathMatcher(config.all_excludes).excludes
-    by_component = analyse_cochange(
-        history.commits, path_grouper(project, components, excluded), options
-    )
-    by_service = analyse_cochange(history.commits, unit_grouper(project, excluded), options)
-    return by_component, history.commits, by_service
-
-
-def unit_grouper(project: Project, excluded: Callable[[str], bool]) -> Callable[[str], str | None]:
-    """Any path under a unit's folder (code, Dockerfile, requirements) maps to the unit."""
-
-    folders = sorted(
-        ((folder, u.name) for u in project.units for folder in u.spec.folders),
-        key=lambda item: -len(item[0]),
-    )
-
-    def group_of(path: str) -> str | None:
-        if excluded(path):
-            return None
-        return next((name for folder, name in folders if path.startswith(folder + "/")), None)
-
-    return group_of
-
-
-def _services(
+def services_view(
     project: Project,
-    collected: Mapping[str, _Collected],
-    cross: tuple[CrossImport, ...],
-    data_parts: list[_UnitData],
+    collected: Mapping[str, Collected],
+    resolved: UnitsResolved,
     facts: Mapping[str, FileFacts],
     texts: Mapping[str, str],
     cochange: Cochange | str | None,
 ) -> ServicesAnalysis:
+    """What crosses between services: imports, shared schema, tables and databases, calls
+    and co-change, scored."""
+
+    cross, data_parts = resolved.cross, resolved.parts
     units = project.units
     kinds = {u.name: u.spec.kind for u in units}
     services = frozenset(n for n, k in kinds.items() if k == "service")
@@ -499,7 +384,8 @@ def _services(
         entries = [(e.name, e.value, Location(e.path, e.line, 1)) for e in unit.spec.environment]
         refs.extend(environment_databases(unit.name, entries))
         for source in unit.project.files:
-            refs.extend(_code_databases(unit.name, source.path, texts.get(source.path, "")))
+            urls = database_urls(texts.get(source.path, ""))
+            refs.extend(code_databases(unit.name, source.path, urls))
             file_facts = facts.get(source.path)
             if file_facts is None:
                 continue
@@ -587,24 +473,6 @@ def _services(
         anchors=tuple(sorted(anchors)),
         cochange=cochange,
     )
-
-
-def _code_databases(service: str, path: str, text: str) -> list[DatabaseRef]:
-    """Database URLs written in the code (``create_engine("postgresql://...")``, a
-    ``DATABASE_URL`` default); comment lines are skipped."""
-
-    if "://" not in text:
-        return []
-    refs = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if "://" not in line or line.lstrip().startswith("#"):
-            continue
-        for match in DB_URL.finditer(line):
-            identity = database_identity(match.group(0), service)
-            if identity:
-                location = Location(path, number, match.start() + 1)
-                refs.append(DatabaseRef(service, identity, location, "URL in code"))
-    return refs
 
 
 def _django_databases(

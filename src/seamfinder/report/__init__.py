@@ -1,7 +1,9 @@
-"""Reporters render a whole :class:`~seamfinder.core.model.Report`; they compute nothing.
+"""Reporters render a whole document (a report, candidates, an extraction sheet, the rule
+catalog); they compute nothing.
 
-Every format is a function from the report to text, so that any of them can go to
-stdout or to a file, and several can be written from one run.
+Every format is a function from a document to text, registered here by the document's type
+and the format's name, so that every command's output goes through :func:`render`, any of
+them can go to stdout or to a file, and several can be written from one run.
 """
 
 from __future__ import annotations
@@ -9,8 +11,9 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from seamfinder.core.model import Report
+from seamfinder.core.model import CandidateList, ExtractionSheet, Report, RuleCatalog
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,10 +25,36 @@ class RenderOptions:
     findings_only: bool = False  # ``check``: the findings and the count, not the whole report
 
 
-def _terminal(report: Report, options: RenderOptions) -> str:
-    from rich.console import Console
+Document = Report | CandidateList | ExtractionSheet | RuleCatalog
+D = TypeVar("D", Report, CandidateList, ExtractionSheet, RuleCatalog)
+Renderer = Callable[[Any, RenderOptions], str]
+_REGISTRY: dict[type, dict[str, Renderer]] = {}
 
-    from seamfinder.report import terminal
+
+def register(kind: type[D], name: str) -> Callable[[Callable[[D, RenderOptions], str]], Renderer]:
+    """Register a format ``name`` for documents of type ``kind``."""
+
+    def decorate(func: Callable[[D, RenderOptions], str]) -> Renderer:
+        _REGISTRY.setdefault(kind, {})[name] = func
+        return func
+
+    return decorate
+
+
+def formats_of(kind: type) -> list[str]:
+    """The format names a document type can be rendered in, sorted."""
+
+    return sorted(_REGISTRY.get(kind, {}))
+
+
+def render(format_name: str, document: Document, options: RenderOptions) -> str:
+    return _REGISTRY[type(document)][format_name](document, options)
+
+
+def console_text(draw: Callable[[Any], None], options: RenderOptions) -> str:
+    """What ``draw(console)`` prints on a rich console of the options' width and colour."""
+
+    from rich.console import Console
 
     buffer = io.StringIO()
     console = Console(
@@ -36,54 +65,102 @@ def _terminal(report: Report, options: RenderOptions) -> str:
         highlight=False,
         emoji=False,
     )
-    if options.findings_only:
-        terminal.render_check(report, console)
-    else:
-        terminal.render(report, console, show_modules=options.show_modules, timings=options.timings)
+    draw(console)
     return buffer.getvalue()
 
 
+@register(Report, "terminal")
+def _terminal(report: Report, options: RenderOptions) -> str:
+    from seamfinder.report import terminal
+
+    if options.findings_only:
+        return console_text(lambda console: terminal.render_check(report, console), options)
+    return console_text(
+        lambda console: terminal.render(
+            report, console, show_modules=options.show_modules, timings=options.timings
+        ),
+        options,
+    )
+
+
+@register(Report, "json")
 def _json(report: Report, options: RenderOptions) -> str:
     from seamfinder.report import json
 
     return json.render(report, timings=options.timings)
 
 
+@register(Report, "sarif")
 def _sarif(report: Report, options: RenderOptions) -> str:
     from seamfinder.report import sarif
 
     return sarif.render(report)
 
 
+@register(Report, "junit")
 def _junit(report: Report, options: RenderOptions) -> str:
     from seamfinder.report import junit
 
     return junit.render(report)
 
 
+@register(Report, "github")
 def _github(report: Report, options: RenderOptions) -> str:
     from seamfinder.report import github
 
     return github.render(report)
 
 
+@register(Report, "markdown")
 def _markdown(report: Report, options: RenderOptions) -> str:
     from seamfinder.report import markdown
 
     return markdown.render(report)
 
 
-FORMATS: dict[str, Callable[[Report, RenderOptions], str]] = {
-    "terminal": _terminal,
-    "json": _json,
-    "sarif": _sarif,
-    "junit": _junit,
-    "github": _github,
-    "markdown": _markdown,
-}
+@register(CandidateList, "terminal")
+def _candidates_terminal(document: CandidateList, options: RenderOptions) -> str:
+    from seamfinder.report.seams import candidates_blocks, print_blocks
 
+    blocks = candidates_blocks(document.root, document.candidates)
+    return console_text(lambda console: print_blocks(console, blocks), options)
+
+
+@register(CandidateList, "json")
+def _candidates_json(document: CandidateList, options: RenderOptions) -> str:
+    from seamfinder.report.seams import render_candidates_json
+
+    return render_candidates_json(document.root, document.candidates)
+
+
+@register(ExtractionSheet, "terminal")
+def _extraction_terminal(sheet: ExtractionSheet, options: RenderOptions) -> str:
+    from seamfinder.report.seams import extraction_blocks, print_blocks
+
+    blocks = extraction_blocks(sheet)
+    return console_text(lambda console: print_blocks(console, blocks), options)
+
+
+@register(ExtractionSheet, "json")
+def _extraction_json(sheet: ExtractionSheet, options: RenderOptions) -> str:
+    from seamfinder.report.seams import render_extraction_json
+
+    return render_extraction_json(sheet)
+
+
+@register(RuleCatalog, "terminal")
+def _catalog_terminal(catalog: RuleCatalog, options: RenderOptions) -> str:
+    from seamfinder.report.catalog import render_catalog
+
+    return render_catalog(catalog.rules, "terminal")
+
+
+@register(RuleCatalog, "json")
+def _catalog_json(catalog: RuleCatalog, options: RenderOptions) -> str:
+    from seamfinder.report.catalog import render_catalog
+
+    return render_catalog(catalog.rules, "json")
+
+
+FORMATS = formats_of(Report)
 MACHINE_FORMATS = frozenset(FORMATS) - {"terminal"}
-
-
-def render(format_name: str, report: Report, options: RenderOptions) -> str:
-    return FORMATS[format_name](report, options)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -498,42 +498,9 @@ def _listing(title: str, lines: Sequence[str]) -> RenderableType:
 # --- whole outputs of `seamfinder candidates` and `seamfinder extract` -------------------
 
 
-def _terminal_text(blocks: Sequence[RenderableType], color: bool, width: int) -> str:
-    import io
+def print_blocks(console: Console, blocks: Sequence[RenderableType]) -> None:
+    """Each block followed by a blank line."""
 
-    from rich.console import Console
-
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=color,
-        no_color=not color,
-        width=width,
-        highlight=False,
-        emoji=False,
-    )
     for block in blocks:
         console.print(block)
         console.print()
-    return buffer.getvalue()
-
-
-def render_candidates(
-    root: str,
-    candidates: Sequence[Candidate],
-    format_name: str,
-    *,
-    color: bool = False,
-    width: int = 120,
-) -> str:
-    if format_name == "json":
-        return render_candidates_json(root, candidates)
-    return _terminal_text(candidates_blocks(root, candidates), color, width)
-
-
-def render_extraction(
-    sheet: ExtractionSheet, format_name: str, *, color: bool = False, width: int = 120
-) -> str:
-    if format_name == "json":
-        return render_extraction_json(sheet)
-    return _terminal_text(extraction_blocks(sheet), color, width)

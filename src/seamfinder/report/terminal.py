@@ -93,28 +93,17 @@ def _uses(use: TableUse) -> str:
 
 
 def _data_ownership(report: Report) -> Table:
-    owned: dict[str, set[str]] = {}
-    foreign: dict[str, set[str]] = {}
-    for use in report.data_matrix:
-        if use.owner == use.component:
-            owned.setdefault(use.component, set()).add(use.table)
-        elif use.owner is not None and (use.reads or use.writes or use.relations or use.raw_sql):
-            foreign.setdefault(use.component, set()).add(use.table)
     table = Table(
         title="Data ownership", title_justify="left", box=box.SIMPLE_HEAD, title_style="bold"
     )
     table.add_column("component", style="bold")
     table.add_column("owns", justify="right")
     table.add_column("foreign tables it touches", overflow="fold")
-    for component in report.components:
-        mine, theirs = owned.get(component.name, set()), foreign.get(component.name, set())
-        if not mine and not theirs:
-            continue
-        shown = ", ".join(sorted(theirs)[:8]) + (
-            f", … {len(theirs) - 8} more" if len(theirs) > 8 else ""
-        )
+    for row in report.ownership:
+        theirs = row.foreign
+        shown = ", ".join(theirs[:8]) + (f", … {len(theirs) - 8} more" if len(theirs) > 8 else "")
         table.add_row(
-            component.name, str(len(mine)), Text(shown or "-", style="dim" if not theirs else "")
+            row.component, str(row.owns), Text(shown or "-", style="dim" if not theirs else "")
         )
     return table
 
@@ -122,16 +111,7 @@ def _data_ownership(report: Report) -> Table:
 def _crossing_tables(report: Report) -> Table | None:
     """Tables used by more than their owner: where the data boundaries leak."""
 
-    by_table: dict[str, list[TableUse]] = {}
-    for use in report.data_matrix:
-        by_table.setdefault(use.table, []).append(use)
-    rows = []
-    for name, uses in sorted(by_table.items()):
-        owner = uses[0].owner
-        others = [u for u in uses if u.component != owner and _uses(u)]
-        if owner is None or not others or any(t.table == name and t.shared for t in report.tables):
-            continue
-        rows.append((name, owner, "; ".join(f"{u.component} {_uses(u)}" for u in others)))
+    rows = report.crossing_tables
     if not rows:
         return None
     table = Table(
@@ -146,7 +126,8 @@ def _crossing_tables(report: Report) -> Table | None:
     table.add_column("owner")
     table.add_column("used by", overflow="fold")
     for row in rows[:40]:
-        table.add_row(*row)
+        used_by = "; ".join(f"{u.component} {_uses(u)}" for u in row.users)
+        table.add_row(row.table, row.owner, used_by)
     if len(rows) > 40:
         table.add_row(Text(f"… {len(rows) - 40} more (all in --format json)", style="dim"), "", "")
     return table

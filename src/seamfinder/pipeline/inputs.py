@@ -1,0 +1,31 @@
+"""What a run reads from disk, read once; light to import, so that a remembered run stays
+fast."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from seamfinder.core.project import Project
+from seamfinder.discover.files import discover
+
+if TYPE_CHECKING:
+    from seamfinder.config.options import RunOptions
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a run reads from disk, read once: the project and every file's bytes."""
+
+    project: Project
+    data: dict[str, bytes]  # by path; a file that cannot be read is absent
+
+
+def read_inputs(options: RunOptions) -> Inputs:
+    project = discover(options.path, options.config, options.display)
+    data: dict[str, bytes] = {}
+    for source in project.files:
+        with contextlib.suppress(OSError):
+            data[source.path] = project.absolute(source.path).read_bytes()
+    return Inputs(project, data)

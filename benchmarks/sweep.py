@@ -163,7 +163,7 @@ def summarize(repo: Path, runs: list[Run]) -> dict[str, Any]:
     stats = report.get("stats") or {}
     findings = report.get("findings")
     codes = Counter(f.get("code") for f in findings) if isinstance(findings, list) else None
-    outputs = {r.stdout for r in runs}
+    differs = [r.name for r in runs[1:] if r.stdout != runs[0].stdout]
     return {
         "repo": repo.name,
         "path": str(repo),
@@ -181,7 +181,8 @@ def summarize(repo: Path, runs: list[Run]) -> dict[str, Any]:
         "findings": None if codes is None else dict(sorted(codes.items())),
         "seconds": {r.name: r.seconds for r in runs},
         "peak_rss_mb": max(r.max_rss_mb for r in runs),
-        "identical": None if not report else (len(runs) == 3 and len(outputs) == 1),
+        "identical": None if not report else (len(runs) == 3 and not differs),
+        "differs_from_cold": differs,
         "traceback": any("Traceback" in r.stderr for r in runs),
         "stderr_head": {r.name: r.stderr.splitlines()[:STDERR_HEAD] for r in runs if r.stderr},
         "runs": [
@@ -215,7 +216,8 @@ def format_row(row: dict[str, Any]) -> str:
     """One Markdown table row."""
     files = "/".join(cell(row[k]) for k in ("files_seen", "files_analysed", "files_skipped"))
     found = " ".join(f"{code}:{n}" for code, n in (row["findings"] or {}).items())
-    identical = {True: "yes", False: "**no**", None: "-"}[row["identical"]]
+    differs = ", ".join(row["differs_from_cold"])
+    identical = {True: "yes", False: f"**no** ({differs})", None: "-"}[row["identical"]]
     values = [
         row["repo"],
         exit_cell(row),

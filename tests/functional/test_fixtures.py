@@ -20,7 +20,14 @@ from markers import expected_findings
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures"
-MARKED = ["django_shop", "ledger_sqlalchemy", "clean_modular", "broken", "distributed_shop"]
+MARKED = [
+    "django_shop",
+    "ledger_sqlalchemy",
+    "clean_modular",
+    "broken",
+    "distributed_shop",
+    "hostile_names",
+]
 
 
 def analyze_json(fixture: str, *extra: str) -> tuple[int, dict]:  # type: ignore[type-arg]

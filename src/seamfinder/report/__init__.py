@@ -118,6 +118,27 @@ def _markdown(report: Report, options: RenderOptions) -> str:
     return markdown.render(report)
 
 
+@register(Report, "html")
+def _html(report: Report, options: RenderOptions) -> str:
+    from seamfinder.report import html
+
+    return html.render(report)
+
+
+@register(Report, "dot")
+def _dot(report: Report, options: RenderOptions) -> str:
+    from seamfinder.report import dot
+
+    return dot.render(report)
+
+
+@register(Report, "mermaid")
+def _mermaid(report: Report, options: RenderOptions) -> str:
+    from seamfinder.report import mermaid
+
+    return mermaid.render(report)
+
+
 @register(CandidateList, "terminal")
 def _candidates_terminal(document: CandidateList, options: RenderOptions) -> str:
     from seamfinder.report.seams import candidates_blocks, print_blocks

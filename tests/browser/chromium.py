@@ -174,6 +174,18 @@ class Chromium:
             shutil.rmtree(self.profile, ignore_errors=True)
 
 
+# The middle of its first box (a link broken over two lines has nothing in its overall middle).
+CENTRE = (
+    "const r = e.getClientRects()[0] || e.getBoundingClientRect();"
+    " return [r.left + r.width / 2, r.top + r.height / 2];"
+)
+# The middle of an SVG path (a curved edge's box centre is off the curve), on screen.
+PATH_MIDDLE = (
+    "const p = e.querySelector('path') || e; const pt = p.getPointAtLength(p.getTotalLength() / 2);"
+    " const m = p.getScreenCTM(); return [pt.x * m.a + pt.y * m.c + m.e, pt.x * m.b + pt.y * m.d + m.f];"
+)
+
+
 class Page:
     def __init__(self, browser: Chromium, session: str, target: str) -> None:
         self.browser = browser
@@ -185,13 +197,15 @@ class Page:
         return self.browser.call(method, params, self.session)
 
     def open(self, path: Path, ready: str = "document.documentElement.dataset.ready") -> float:
-        """Load ``path`` and wait until ``ready`` is true; the seconds it took."""
+        """Load ``path`` and wait until ``ready`` is true there; the seconds it took."""
 
+        url = path.resolve().as_uri()
         start = time.monotonic()
-        self.call("Page.navigate", {"url": path.resolve().as_uri()})
+        self.call("Page.navigate", {"url": url})
         deadline = start + self.browser.timeout
+        check = f"location.href === {json.dumps(url)} && !!document.documentElement && !!({ready})"
         while time.monotonic() < deadline:
-            if self.evaluate(f"!!({ready})"):
+            if self.evaluate(check):
                 elapsed = time.monotonic() - start
                 self.collect()
                 return elapsed
@@ -201,7 +215,8 @@ class Page:
 
     def evaluate(self, expression: str) -> Any:
         result = self.call(
-            "Runtime.evaluate", {"expression": expression, "returnByValue": True}
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": True},
         )
         if "exceptionDetails" in result:
             raise BrowserError(f"{expression}: {result['exceptionDetails']}")
@@ -224,26 +239,43 @@ class Page:
                 self.log.errors.append(f"log: {params['entry']['text']}")
         return self.log
 
-    def click(self, expression: str) -> None:
-        """A real mouse click in the middle of the element ``expression`` evaluates to."""
+    def click(self, expression: str, at: str = CENTRE) -> None:
+        """A real mouse click on the element ``expression`` evaluates to, at the point the
+        JavaScript ``at`` computes from it (``e``): by default the middle of its box."""
 
-        box = self.evaluate(
-            f"(() => {{ const e = {expression}; e.scrollIntoView({{block: 'center'}});"
-            " const r = e.getBoundingClientRect();"
-            " return [r.left + r.width / 2, r.top + r.height / 2]; })()"
-        )
-        x, y = box
+        self.reveal(expression)
+        x, y = self.evaluate(f"(e => {{ {at} }})({expression})")
         for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
             self.call(
                 "Input.dispatchMouseEvent",
                 {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1},
             )
 
+    def reveal(self, expression: str) -> None:
+        """Scroll the element into the middle of the view until it stays put.
+
+        Sections out of sight are neither painted nor hit-tested (content-visibility), and
+        take their real height only once shown, which moves what comes after them.
+        """
+
+        where = f"JSON.stringify(({expression}).getBoundingClientRect())"
+        last = None
+        for _ in range(6):
+            self.evaluate(
+                f"({expression}).scrollIntoView({{block: 'center', behavior: 'instant'}})"
+            )
+            self.evaluate("new Promise(r => requestAnimationFrame(() => setTimeout(r, 30)))")
+            now = self.evaluate(where)
+            if now == last:
+                return
+            last = now
+
     def screenshot(self, path: Path, full: bool = False, element: str | None = None) -> None:
         """The viewport, the whole page (``full``) or one element (an expression)."""
 
         params: dict[str, Any] = {"format": "png"}
         if element is not None:
+            self.reveal(element)
             x, y, width, height = self.evaluate(
                 f"(() => {{ const r = ({element}).getBoundingClientRect();"
                 " return [r.left + scrollX, r.top + scrollY, r.width, r.height]; })()"

@@ -60,6 +60,8 @@ seamfinder).</p></noscript></main>
 
 
 def render(report: Report) -> str:
+    """The page: viewer assets inline, the packed payload in a JSON script element."""
+
     css, js = _asset("report.css"), _asset("report.js")
     csp = "; ".join(
         (
@@ -76,7 +78,7 @@ def render(report: Report) -> str:
         version=__version__,
         title=_text(f"seamfinder: {report.root}"),
         css=css,
-        data=script_json(payload(report)),
+        data=script_json(pack(payload(report))),
         js=js,
     )
 
@@ -112,6 +114,47 @@ def payload(report: Report) -> dict[str, Any]:
             "calls": [[c.source, c.target, c.calls, list(c.methods)] for c in services.calls],
         },
         "extraction": extraction_document(report.extraction) if report.extraction else None,
+    }
+
+
+def pack(value: Any) -> dict[str, Any]:
+    """The payload with its long lists of records as rows, and their text interned.
+
+    A list of at least ``_PACK_MIN`` objects with the same keys becomes ``{"$keys": [...],
+    "$text": [columns holding only text], "$rows": [[...], ...]}``, and each text cell the
+    index of the string in ``strings``: a monolith's hundred thousand paths and module
+    names repeat, and a third of the bytes would be keys. The viewer rebuilds the exact
+    document (``unpack`` in report.js).
+    """
+
+    strings: dict[str, int] = {}
+    return {"data": _pack(value, strings), "strings": list(strings)}
+
+
+_PACK_MIN = 8
+
+
+def _pack(value: Any, strings: dict[str, int]) -> Any:
+    if isinstance(value, dict):
+        return {key: _pack(item, strings) for key, item in value.items()}
+    if not isinstance(value, list):
+        return value
+    keys = sorted(value[0]) if value and isinstance(value[0], dict) else None
+    if keys is None or len(value) < _PACK_MIN or any(
+        not isinstance(item, dict) or sorted(item) != keys for item in value
+    ):
+        return [_pack(item, strings) for item in value]
+    text = [k for k in keys if all(isinstance(item[k], str) for item in value)]
+    return {
+        "$keys": keys,
+        "$text": [keys.index(k) for k in text],
+        "$rows": [
+            [
+                strings.setdefault(item[k], len(strings)) if k in text else _pack(item[k], strings)
+                for k in keys
+            ]
+            for item in value
+        ],
     }
 
 

@@ -1,7 +1,7 @@
 """Markdown for a pull-request comment or a job summary (``$GITHUB_STEP_SUMMARY``).
 
 The count first, then the baseline delta, then a table of findings, then what the
-baseline holds that is gone. Long runs are cut to a readable table (a PR comment has a
+baseline holds that is gone, then the component graph as a folded Mermaid block. Long runs are cut to a readable table (a PR comment has a
 size limit); every finding stays in the machine formats. Text from the analysed code is
 escaped so that it cannot break the table or inject markup.
 """
@@ -9,10 +9,13 @@ escaped so that it cannot break the table or inject markup.
 from __future__ import annotations
 
 from seamfinder.core.model import ROOT_COMPONENT, Finding, Report
+from seamfinder.report import mermaid
 from seamfinder.report.paths import joined, prefix_of
 from seamfinder.report.summary import baseline_delta, counts
 
 MAX_ROWS = 100
+# GitHub cuts a comment at 65,536 characters; the graph may take about a third of that.
+MAX_GRAPH = 20_000
 
 
 def render(report: Report) -> str:
@@ -55,7 +58,32 @@ def render(report: Report) -> str:
             for e in report.baseline.fixed
         ]
         out += ["", "</details>", ""]
+    out += _graph(report)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _graph(report: Report) -> list[str]:
+    """The component graph (and the service graph) as a Mermaid block, folded."""
+
+    if not report.dependencies and report.services is None:
+        return []
+    chart = mermaid.render(report)
+    if len(chart) > MAX_GRAPH:
+        return [
+            f"The component graph is too large for a comment: `seamfinder analyze "
+            f"{_code(report.root)} --format mermaid` writes it.",
+            "",
+        ]
+    return [
+        "<details><summary>Component graph</summary>",
+        "",
+        "```mermaid",
+        chart.rstrip("\n"),
+        "```",
+        "",
+        "</details>",
+        "",
+    ]
 
 
 def _row(finding: Finding, prefix: str) -> str:

@@ -9,6 +9,7 @@ instead of hanging the suite.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import select
@@ -167,10 +168,8 @@ class Chromium:
             self.process.wait(timeout=5)
         finally:
             for fd in (self._to_child, self._from_child):
-                try:
+                with contextlib.suppress(OSError):
                     os.close(fd)
-                except OSError:
-                    pass
             shutil.rmtree(self.profile, ignore_errors=True)
 
 

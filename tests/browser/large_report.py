@@ -40,12 +40,16 @@ def large_report(seed: int = 7) -> Report:
     names = [f"bigshop.area{i:02d}" for i in range(COMPONENTS)]
     modules = {name: [f"{name}.mod{j:03d}" for j in range(MODULES // COMPONENTS)] for name in names}
     components = tuple(
-        Component(name, "depth", tuple(modules[name]), rng.randint(800, 40_000), "package at depth 2")
+        Component(
+            name, "depth", tuple(modules[name]), rng.randint(800, 40_000), "package at depth 2"
+        )
         for name in names
     )
     dependencies = _dependencies(rng, names, modules)
     cycles = _cycles(dependencies)
-    tables = [(f"area{i % COMPONENTS:02d}_table{i:03d}", names[i % COMPONENTS]) for i in range(TABLES)]
+    tables = [
+        (f"area{i % COMPONENTS:02d}_table{i:03d}", names[i % COMPONENTS]) for i in range(TABLES)
+    ]
     accesses = _accesses(rng, names, modules, tables)
     return Report(
         root="bigshop",
@@ -88,9 +92,7 @@ def _dependencies(
                         rng.choice(modules[target]),
                         Location(importer.replace(".", "/") + ".py", rng.randint(1, 40)),
                     )
-                    for importer in (
-                        rng.choice(modules[source]) for _ in range(rng.randint(1, 60))
-                    )
+                    for importer in (rng.choice(modules[source]) for _ in range(rng.randint(1, 60)))
                 )
             )
             deps.append(Dependency(source, target, sites))
@@ -198,7 +200,9 @@ def _seams(names: list[str]) -> SeamReport:
         )
         for k in range(12)
     )
-    return SeamReport((1.0, 1.0, 1.0), 1.0, 42, MODULES, 9000, False, seams, metrics, metrics, 0.5, ())
+    return SeamReport(
+        (1.0, 1.0, 1.0), 1.0, 42, MODULES, 9000, False, seams, metrics, metrics, 0.5, ()
+    )
 
 
 def _candidates(rng: random.Random, names: list[str]) -> tuple[Candidate, ...]:

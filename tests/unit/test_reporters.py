@@ -295,6 +295,9 @@ SNAPSHOT_FILES = {
     "junit": "report.junit.xml",
     "github": "report.github.txt",
     "markdown": "report.md",
+    "html": "report.html",
+    "dot": "report.dot",
+    "mermaid": "report.mermaid",
 }
 
 
@@ -313,7 +316,16 @@ def check_snapshot(name: str, text: str) -> None:
 
 def test_every_registered_format_has_a_snapshot() -> None:
     assert set(FORMATS) == set(SNAPSHOT_FILES)
-    assert set(MACHINE_FORMATS) == {"json", "sarif", "junit", "github", "markdown"}
+    assert set(MACHINE_FORMATS) == {
+        "json",
+        "sarif",
+        "junit",
+        "github",
+        "markdown",
+        "html",
+        "dot",
+        "mermaid",
+    }
 
 
 @pytest.mark.parametrize("format_name", sorted(SNAPSHOT_FILES))

@@ -140,8 +140,10 @@ def _pack(value: Any, strings: dict[str, int]) -> Any:
     if not isinstance(value, list):
         return value
     keys = sorted(value[0]) if value and isinstance(value[0], dict) else None
-    if keys is None or len(value) < _PACK_MIN or any(
-        not isinstance(item, dict) or sorted(item) != keys for item in value
+    if (
+        keys is None
+        or len(value) < _PACK_MIN
+        or any(not isinstance(item, dict) or sorted(item) != keys for item in value)
     ):
         return [_pack(item, strings) for item in value]
     text = [k for k in keys if all(isinstance(item[k], str) for item in value)]

@@ -1,9 +1,10 @@
 """Markdown for a pull-request comment or a job summary (``$GITHUB_STEP_SUMMARY``).
 
 The count first, then the baseline delta, then a table of findings, then what the
-baseline holds that is gone, then the component graph as a folded Mermaid block. Long runs are cut to a readable table (a PR comment has a
-size limit); every finding stays in the machine formats. Text from the analysed code is
-escaped so that it cannot break the table or inject markup.
+baseline holds that is gone, then the component graph as a folded Mermaid block. Long
+runs are cut to a readable table (a PR comment has a size limit); every finding stays in
+the machine formats. Text from the analysed code is escaped so that it cannot break the
+table or inject markup.
 """
 
 from __future__ import annotations

@@ -76,7 +76,7 @@
 
   function fmt(x) {
     if (x === null || x === undefined) return '–';
-    return typeof x === 'number' && x % 1 ? x.toFixed(3) : String(x);
+    return typeof x === 'number' && x % 1 ? String(+x.toFixed(3)) : String(x);
   }
 
   function short(name, max) {

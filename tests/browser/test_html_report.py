@@ -171,13 +171,23 @@ def test_services_page_draws_the_service_graph_and_its_score(
     page.close()
 
 
-def test_extract_page_carries_the_cost_sheet(browser: Chromium, tmp_path: Path) -> None:
+def test_extract_and_candidates_pages_carry_the_cost_sheet_and_the_ranking(
+    browser: Chromium, tmp_path: Path
+) -> None:
     path = page_of(tmp_path, "extract", "billing", str(FIXTURES / "django_shop"))
     page = opened(browser, path)
     sheet = text_of(page, "extraction")
     assert sheet.startswith("Extracting billing")
     assert "Calls into the service" in sheet and "Tables that move" in sheet
-    assert page.evaluate("document.querySelectorAll('#candidates tbody tr').length") > 0
+    assert "billing_payment" in sheet and "orders/services.py:" in sheet
+    assert page.evaluate("document.title") == "seamfinder: " + str(FIXTURES / "django_shop")
+    assert_offline_and_clean(page, path)
+    page.close()
+    path = page_of(tmp_path, "candidates", str(FIXTURES / "django_shop"))
+    page = opened(browser, path)
+    names = texts(page, "#candidates table.candidates > tbody > tr > td:nth-child(2)")
+    assert len(names) == 8 and names[0] == "notifications"
+    assert page.evaluate("document.getElementById('graph')") is None  # the ranking alone
     assert_offline_and_clean(page, path)
     page.close()
 

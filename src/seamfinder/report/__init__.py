@@ -162,6 +162,20 @@ def _extraction_terminal(sheet: ExtractionSheet, options: RenderOptions) -> str:
     return console_text(lambda console: print_blocks(console, blocks), options)
 
 
+@register(CandidateList, "html")
+def _candidates_html(document: CandidateList, options: RenderOptions) -> str:
+    from seamfinder.report import html
+
+    return html.render_candidates(document)
+
+
+@register(ExtractionSheet, "html")
+def _extraction_html(sheet: ExtractionSheet, options: RenderOptions) -> str:
+    from seamfinder.report import html
+
+    return html.render_extraction(sheet)
+
+
 @register(ExtractionSheet, "json")
 def _extraction_json(sheet: ExtractionSheet, options: RenderOptions) -> str:
     from seamfinder.report.seams import render_extraction_json

@@ -18,11 +18,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from seamfinder.core.model import Report
+from seamfinder.core.model import CandidateList, ExtractionSheet, Report
 from seamfinder.core.version import __version__
 from seamfinder.report.graphview import component_graph, service_graph
 from seamfinder.report.json import to_document
-from seamfinder.report.seams import extraction_document
+from seamfinder.report.seams import candidate_document, extraction_document
 
 # JSON escapes for what HTML would read inside a script element, and the two line
 # separators that older JavaScript engines refuse inside a string.
@@ -60,6 +60,36 @@ seamfinder).</p></noscript></main>
 
 
 def render(report: Report) -> str:
+    """The page of a whole report."""
+
+    return page(report.root, payload(report))
+
+
+def render_candidates(document: CandidateList) -> str:
+    """The page of ``seamfinder candidates``: the ranked candidates and their breakdown."""
+
+    candidates = [candidate_document(c) for c in document.candidates]
+    return page(document.root, {**_EMPTY, "candidates": candidates})
+
+
+def render_extraction(sheet: ExtractionSheet) -> str:
+    """The page of ``seamfinder extract``: one candidate's cost sheet."""
+
+    return page(sheet.root, {**_EMPTY, "extraction": extraction_document(sheet)})
+
+
+# What a page without a whole report carries besides its one section.
+_EMPTY: dict[str, Any] = {
+    "report": None,
+    "rules": {},
+    "graph": None,
+    "services": None,
+    "candidates": None,
+    "extraction": None,
+}
+
+
+def page(root: str, data: dict[str, Any]) -> str:
     """The page: viewer assets inline, the packed payload in a JSON script element."""
 
     css, js = _asset("report.css"), _asset("report.js")
@@ -76,15 +106,15 @@ def render(report: Report) -> str:
     return _PAGE.format(
         csp=csp,
         version=__version__,
-        title=_text(f"seamfinder: {report.root}"),
+        title=_text(f"seamfinder: {root}"),
         css=css,
-        data=script_json(pack(payload(report))),
+        data=script_json(pack({**data, "root": root})),
         js=js,
     )
 
 
 def payload(report: Report) -> dict[str, Any]:
-    """What the viewer reads: the JSON document, the rule pages, the two graphs."""
+    """What the viewer reads of a report: the JSON document, the rule pages, the graphs."""
 
     graph = component_graph(report)
     services = service_graph(report)
@@ -113,7 +143,8 @@ def payload(report: Report) -> dict[str, Any]:
             "links": [[k.a, k.b, k.score, k.level, list(k.kinds)] for k in services.links],
             "calls": [[c.source, c.target, c.calls, list(c.methods)] for c in services.calls],
         },
-        "extraction": extraction_document(report.extraction) if report.extraction else None,
+        "candidates": None,  # in the report
+        "extraction": None,
     }
 
 

@@ -31,7 +31,9 @@
 
   var packed = JSON.parse(document.getElementById('sf-data').textContent);
   var D = unpack(packed.data, packed.strings);
+  // A whole report, or null on the page of a candidate list or an extraction sheet alone.
   var R = D.report;
+  var NONE = {dependencies: [], components: [], tables: [], data_access: [], cycles: []};
   var main = document.getElementById('sf-main');
   var nav = document.getElementById('sf-nav');
   var detail = document.getElementById('sf-detail');
@@ -168,13 +170,13 @@
   // --- indexes ---------------------------------------------------------------------
 
   var depByKey = {};
-  R.dependencies.forEach(function (d) { depByKey[d.source + '\u0000' + d.target] = d; });
+  (R || NONE).dependencies.forEach(function (d) { depByKey[d.source + '\u0000' + d.target] = d; });
   var componentByName = {};
-  R.components.forEach(function (c) { componentByName[c.name] = c; });
+  (R || NONE).components.forEach(function (c) { componentByName[c.name] = c; });
   var ownerOf = {};
-  R.tables.forEach(function (t) { ownerOf[t.table] = t.owner; });
+  (R || NONE).tables.forEach(function (t) { ownerOf[t.table] = t.owner; });
   var accessByComponent = {};
-  R.data_access.forEach(function (a) {
+  (R || NONE).data_access.forEach(function (a) {
     (accessByComponent[a.component] = accessByComponent[a.component] || []).push(a);
   });
   var ROOT = '<root>';
@@ -844,15 +846,15 @@
       }));
   }
 
-  function renderCandidates() {
-    if (!R.candidates.length) return;
+  function renderCandidates(candidates) {
+    if (!candidates.length) return;
     var s = section('candidates', 'Extraction candidates',
       'Easiest first: 100 minus the points each obstacle costs. Open a row for the breakdown.');
     add(s, dataTable([
       {label: '#', num: true, key: function (c) { return c.rank; }, cell: function (c) { return String(c.rank); }},
       {label: 'component', key: function (c) { return c.component; }, cell: function (c) {
-        return el('a', {href: '#graph', onclick: function () { showComponent(c.component); }},
-          c.component);
+        return R ? el('a', {href: '#graph', onclick: function () { showComponent(c.component); }},
+          c.component) : c.component;
       }},
       {label: 'score', num: true, key: function (c) { return c.score; }, cell: function (c) { return fmt(c.score); }},
       {label: 'breakdown', cell: function (c) {
@@ -864,7 +866,7 @@
       }},
       {label: 'why', cell: function (c) { return c.reasons.slice(0, 2).join('; '); }},
       {label: 'lines', num: true, key: function (c) { return c.lines; }, cell: function (c) { return String(c.lines); }}
-    ], R.candidates, {pageSize: 25, cls: 'candidates'}));
+    ], candidates, {pageSize: 25, cls: 'candidates'}));
   }
 
   function useLine(u) {
@@ -1007,17 +1009,21 @@
 
   // --- the page ----------------------------------------------------------------------
 
-  renderSummary();
-  renderComponentGraph();
-  renderServices();
-  renderDsm();
-  renderDataMatrix();
-  renderCycles();
-  renderFindings();
-  renderCandidates();
-  renderExtraction();
-  renderSeams();
-  renderRules();
+  if (R) {
+    renderSummary();
+    renderComponentGraph();
+    renderServices();
+    renderDsm();
+    renderDataMatrix();
+    renderCycles();
+    renderFindings();
+    renderCandidates(R.candidates);
+    renderSeams();
+    renderRules();
+  } else {
+    renderCandidates(D.candidates || []);
+    renderExtraction();
+  }
   // Ready once the first frame is laid out: the time a reader waits, from navigation.
   requestAnimationFrame(function () {
     setTimeout(function () {

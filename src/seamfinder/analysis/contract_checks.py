@@ -143,8 +143,8 @@ def _order(v: ContractViolation) -> tuple[object, ...]:
 class _Sites:
     """The import statements behind each module pair, and their grimp graph."""
 
-    # The contract rules of one run ask about the same edges: one graph serves them all.
-    _last: tuple[tuple[int, bool, bool], tuple[ImportEdge, ...], _Sites] | None = None
+    # The contracts of one run ask about the same edges and modules: one graph serves them.
+    _last: tuple[tuple[bool, bool], tuple[ImportEdge, ...], ModuleUniverse, _Sites] | None = None
 
     def __init__(self, modules: Iterable[str], edges: Iterable[ImportEdge]) -> None:
         known = set(modules)
@@ -161,16 +161,19 @@ class _Sites:
     def of(
         cls, universe: ModuleUniverse, edges: tuple[ImportEdge, ...], allow_tc: bool, external: bool
     ) -> _Sites:
-        key = (id(edges), allow_tc, external)
-        if cls._last is not None and cls._last[0] == key and cls._last[1] is edges:
-            return cls._last[2]
+        key = (allow_tc, external)
+        last = cls._last
+        # Identity, not equality, for the edges (large); the universe is compared whole,
+        # since two projects without imports share the one empty tuple.
+        if last is not None and last[0] == key and last[1] is edges and last[2] == universe:
+            return last[3]
         kept = [
             e
             for e in (*edges, *(universe.external if external else ()))
             if not (allow_tc and e.scope is ImportScope.TYPE_CHECKING)
         ]
         sites = cls(universe.modules, kept)
-        cls._last = (key, edges, sites)
+        cls._last = (key, edges, universe, sites)
         return sites
 
     def chain(self, modules: Sequence[str]) -> tuple[ImportEdge, ...]:

@@ -61,7 +61,8 @@ class _Nearest:
         self.config: dict[str, TachModule] = {}
         for module in modules:
             self.config[module.path] = module  # a later definition overrides an earlier
-        self.config.setdefault(ROOT, TachModule(ROOT))
+        # Undeclared, <root> may use nothing (when root_module is not "ignore").
+        self.config.setdefault(ROOT, TachModule(ROOT, depends_on=()))
 
     def __call__(self, name: str) -> TachModule:
         parts = name.split(".")

@@ -99,7 +99,7 @@ def _tach_finding(analysis: Analysis, ctx: RuleContext, v: TachViolation, messag
     finding = ctx.finding(
         message,
         v.edge.location if v.edge else Location("tach.toml"),
-        ("tach", v.kind, v.importer, v.detail if v.kind == "interface" else v.imported),
+        ("tach", v.kind, v.importer, v.imported, *((v.detail,) if v.kind == "interface" else ())),
         source_component=analysis.components.component_of(v.edge.importer) if v.edge else None,
         target_component=analysis.components.component_of(v.edge.imported) if v.edge else None,
     )

@@ -8,6 +8,7 @@ import pytest
 
 from seamfinder.analysis.contract_checks import (
     ModuleUniverse,
+    check_contract,
     contract_violations,
     non_public_violations,
 )
@@ -95,6 +96,63 @@ def test_lower_layer_importing_a_higher_one_is_a_violation_per_statement() -> No
         ("shop.orders.api", 2, True, False),
     ]
     assert (found[0].importer_element, found[0].imported_element) == ("core", "web")
+
+
+def test_a_chain_through_a_module_in_no_layer_is_one_violation_at_its_first_import() -> None:
+    edges = [
+        edge("shop.core.money", "shop.shipping.labels", 4),  # shipping is in no layer
+        edge("shop.shipping.labels", "shop.web.views", 2),
+    ]
+    (found,) = contract_violations(layers("web", "core"), UNIVERSE, edges, False)
+    assert found.edge == edges[0]
+    assert found.chain == tuple(edges)
+    assert found.modules == ("shop.core.money", "shop.shipping.labels", "shop.web.views")
+    assert (found.importer, found.imported) == ("shop.core.money", "shop.web.views")
+    assert (found.importer_element, found.imported_element, found.upward) == ("core", "web", True)
+
+
+def test_allow_indirect_imports_checks_direct_imports_only() -> None:
+    edges = [
+        edge("shop.orders.api", "shop.shipping.labels"),
+        edge("shop.shipping.labels", "shop.web.views"),  # orders reaches web only indirectly
+        edge("shop.payments.gateway", "shop.web.views", 5),  # payments imports web itself
+    ]
+    common = {"sources": (Element("orders"), Element("payments")), "forbidden": (Element("web"),)}
+    chains = ForbiddenContract("no web", "pyproject.toml", "c", **common)  # type: ignore[arg-type]
+    direct = ForbiddenContract(
+        "no web",
+        "pyproject.toml",
+        "c",
+        allow_indirect_imports=True,
+        **common,  # type: ignore[arg-type]
+    )
+    assert sorted(v.modules for v in contract_violations(chains, UNIVERSE, edges, False)) == [
+        ("shop.orders.api", "shop.shipping.labels", "shop.web.views"),
+        ("shop.payments.gateway", "shop.web.views"),
+    ]
+    assert pairs(contract_violations(direct, UNIVERSE, edges, False)) == [
+        ("shop.payments.gateway", "shop.web.views")
+    ]
+
+
+def test_an_ignore_that_matches_no_import_is_reported_and_one_that_matches_hides_the_chain() -> (
+    None
+):
+    edges = [
+        edge("shop.core.money", "shop.shipping.labels"),
+        edge("shop.shipping.labels", "shop.web.views"),
+    ]
+    contract = layers(
+        "web",
+        "core",
+        ignore_imports=(
+            IgnoredImport("shop.shipping.*", "shop.web.**"),  # cuts the only chain
+            IgnoredImport("shop.core.money", "shop.orders"),  # matches nothing
+        ),
+    )
+    outcome = check_contract(contract, UNIVERSE, tuple(edges), False)
+    assert outcome.violations == ()
+    assert outcome.unmatched_ignores == (IgnoredImport("shop.core.money", "shop.orders"),)
 
 
 def test_independent_siblings_must_not_import_each_other_but_colon_siblings_may() -> None:

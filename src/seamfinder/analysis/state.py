@@ -46,6 +46,9 @@ class Analysis:
     imported_names: tuple[ImportedName, ...] = ()  # what each import statement takes
     commits: tuple[Commit, ...] = ()  # the history read (with --history), for module co-change
     services: ServicesAnalysis | None = None  # a repository of services; None: one project
+    # Imports of packages outside the project (their top-level names), read only when a
+    # contract forbids one (import-linter's include_external_packages).
+    external_imports: tuple[ImportEdge, ...] = ()
 
     def module_path(self, module: str) -> str | None:
         return next((f.path for f in self.project.files if f.module == module), None)

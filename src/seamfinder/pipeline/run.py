@@ -26,6 +26,7 @@ from seamfinder.collect.datapass import FactsResult, start_facts
 from seamfinder.collect.facts import FileFacts
 from seamfinder.collect.names import imported_names
 from seamfinder.collect.suppressions import read_suppressions
+from seamfinder.config.contracts import needs_imported_names
 from seamfinder.config.options import RunOptions
 from seamfinder.config.settings import Config
 from seamfinder.core.errors import ConfigError
@@ -124,15 +125,17 @@ def analyse(options: RunOptions, inputs: Inputs | None = None) -> tuple[Analysis
         tables=resolved.tables,
         suppressions=read_suppressions(texts),
         history=histories.components,
-        # Only candidates and the extraction sheet read them: check does without. The
-        # names taken across services are not read (yet).
+        # Only candidates, the extraction sheet and tach's interfaces read them: check
+        # does without them otherwise. The names taken across services are not read (yet).
         imported_names=imported_names(
             resolved.imports, texts, {f.module: f.is_package for f in project.files}
         )
-        if options.seams and not project.units
+        if (options.seams or needs_imported_names(config.contracts)) and not project.units
         else (),
         commits=histories.commits,
         services=services,
+        # Outside packages a contract forbids (import-linter's include_external_packages).
+        external_imports=collected[""].scan.external if "" in collected else (),
     )
     return analysis, facts
 

@@ -19,6 +19,7 @@ from seamfinder.collect.history import Commit, HistoryUnavailable, read_history
 from seamfinder.collect.imports import ImportScan, build_import_graph
 from seamfinder.collect.scan import count_lines
 from seamfinder.collect.source import decode_source
+from seamfinder.config.contracts import needs_external_imports
 from seamfinder.config.settings import Config
 from seamfinder.core.model import (
     DataAccess,
@@ -143,7 +144,9 @@ def collect_unit(
 
     external = bool(name)
     unit_cache = cache_dir / "units" / _safe(name) if cache_dir and external else cache_dir
-    scan = build_import_graph(project, texts, sources.failures, unit_cache, external=external)
+    # A contract may forbid outside packages too (import-linter's include_external_packages).
+    outside = external or needs_external_imports(config.contracts)
+    scan = build_import_graph(project, texts, sources.failures, unit_cache, external=outside)
     django = read_django_setup(project.files, texts)
     components = detect_components(project, config, sources.lines, django)
     top = {p.name for p in project.packages} | {f.module.split(".", 1)[0] for f in project.files}

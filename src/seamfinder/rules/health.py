@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from seamfinder.analysis.state import Analysis
 from seamfinder.core.model import Finding, Location, Severity
+from seamfinder.rules.contract_results import all_results
 from seamfinder.rules.registry import RuleContext, rule
 
 
@@ -41,3 +42,20 @@ def unused_suppression(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding
     # these findings are made by seamfinder.rules.suppression after evaluation; the rule
     # is registered for its code, severity, selection and documentation.
     return iter(())
+
+
+@rule(
+    "SF003",
+    "unchecked-contract-option",
+    Severity.WARNING,
+    "An adopted import-linter or tach setting that seamfinder reads but does not check.",
+)
+def unchecked_contract_option(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    for contract, outcome in all_results(analysis):
+        for option in (*contract.unchecked, *outcome.unchecked):
+            yield ctx.finding(
+                f"{contract.source}: {option} (contract {contract.name!r}); "
+                "this part of the contract is not enforced by seamfinder",
+                Location(contract.source),
+                (contract.name, option.split(":", 1)[0]),
+            )

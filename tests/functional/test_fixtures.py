@@ -27,6 +27,7 @@ MARKED = [
     "broken",
     "distributed_shop",
     "hostile_names",
+    "layouts_django",
 ]
 
 

@@ -106,13 +106,25 @@ def test_one_project_has_no_services_section() -> None:
     assert document["service_coupling"] == [] and document["service_change_coupling"] is None
 
 
-def test_services_false_analyses_one_project(tmp_path: Path) -> None:
+def test_services_false_analyses_one_project_with_same_named_scripts_apart(tmp_path: Path) -> None:
     root = tmp_path / "shop"
     shutil.copytree(FIXTURES / "clean_services", root, ignore=CACHES)
     (root / "seamfinder.toml").write_text("services = false\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["analyze", str(root), "--no-cache"])
-    # One namespace cannot hold two main.py: the old, explicit refusal.
-    assert result.exit_code == 2 and "defined twice" in result.stderr
+    result = CliRunner().invoke(main, ["analyze", str(root), "--no-cache", "-f", "json"])
+    # Two main.py in two folders are two scripts, each run from its own folder: both are
+    # analysed, named by their folder, and the decision is said.
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["services"] == []
+    modules = {m for c in document["components"] for m in c["modules"]}
+    assert {"services.catalog.main", "services.ordering.main"} <= modules
+    notes = sorted((f["code"], f["path"]) for f in document["findings"])
+    assert notes == [
+        ("SF004", "services/catalog/logger.py"),
+        ("SF004", "services/catalog/main.py"),
+        ("SF004", "services/ordering/logger.py"),
+        ("SF004", "services/ordering/main.py"),
+    ]
 
 
 def test_declared_services_replace_detection(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 def test_no_config_gives_defaults(tmp_path: Path) -> None:
     config = load_config(tmp_path)
-    assert config.depth == 1
+    assert config.depth is None  # not chosen: 1, descending into container packages
     assert config.exclude == DEFAULT_EXCLUDE
     assert config.source == "<defaults>"
 

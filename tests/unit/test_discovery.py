@@ -82,10 +82,36 @@ def test_folder_without_python_is_a_project_error(write_project) -> None:  # typ
         discover(root, Config())
 
 
-def test_same_package_in_two_roots_is_refused(write_project) -> None:  # type: ignore[no-untyped-def]
-    root = write_project({"a/app/__init__.py": "", "b/app/__init__.py": ""})
-    with pytest.raises(ProjectError, match="found twice"):
-        discover(root, Config())
+def test_same_package_in_two_roots_makes_two_units_side_by_side(write_project) -> None:  # type: ignore[no-untyped-def]
+    root = write_project(
+        {"a/app/__init__.py": "", "b/app/__init__.py": "", "b/app/m.py": "", "run.py": ""}
+    )
+    project = discover(root, Config())
+    assert [(u.name, u.spec.folders, u.spec.detected_by) for u in project.units] == [
+        ("a", ("a",), "package-clash"),
+        ("b", ("b",), "package-clash"),
+    ]
+    assert [f.module for f in project.files] == ["a:app", "b:app", "b:app.m"]
+    # The file beside the two folders belongs to neither: said, not silently dropped.
+    assert [(n.path, n.subject) for n in project.notes] == [("run.py", ".")]
+
+
+def test_same_package_twice_in_declared_source_roots_lists_every_clash(write_project) -> None:  # type: ignore[no-untyped-def]
+    root = write_project(
+        {
+            "src/a/app/__init__.py": "",
+            "src/b/app/__init__.py": "",
+            "src/a/lib/__init__.py": "",
+            "src/b/lib/__init__.py": "",
+        }
+    )
+    config = Config(source_roots=("src/a", "src/b"))
+    with pytest.raises(ProjectError) as raised:
+        discover(root, config)
+    message = str(raised.value)
+    assert "package 'app' is found 2 times (src/a/app, src/b/app)" in message
+    assert "package 'lib' is found 2 times (src/a/lib, src/b/lib)" in message
+    assert 'extend-exclude = ["src/b/app", "src/b/lib"]' in message
 
 
 def test_source_roots_limit_the_walk(write_project) -> None:  # type: ignore[no-untyped-def]

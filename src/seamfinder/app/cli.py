@@ -165,11 +165,15 @@ def _screen(formats: Sequence[str]) -> RenderOptions | None:
 
     from seamfinder.report import RenderOptions
 
-    if not (sys.stdout.isatty() and "terminal" in formats):
+    if "terminal" not in formats:
         return None
-    return RenderOptions(
-        color="NO_COLOR" not in os.environ, width=shutil.get_terminal_size((120, 24)).columns
-    )
+    if sys.stdout.isatty():
+        return RenderOptions(
+            color="NO_COLOR" not in os.environ, width=shutil.get_terminal_size((120, 24)).columns
+        )
+    # Piped: COLUMNS still says how wide the reader's screen is.
+    columns = os.environ.get("COLUMNS", "")
+    return RenderOptions(width=int(columns)) if columns.isdigit() and int(columns) > 0 else None
 
 
 def _format_options(document: str) -> Callable[[F], F]:
@@ -269,6 +273,7 @@ def _baseline_option(func: F) -> F:
 @_gate_options
 @_format_options("report")
 @click.option("--show-modules", is_flag=True, help="List each component's modules.")
+@click.option("--show-skipped", is_flag=True, help="List the Python files left out for their name.")
 @_handle_errors
 def analyze(
     project: ProjectArgs,
@@ -277,10 +282,13 @@ def analyze(
     outputs: tuple[Path, ...],
     timings: bool,
     show_modules: bool,
+    show_skipped: bool,
 ) -> Printed:
     """Report PATH's components, how they depend on each other, cycles and findings."""
 
-    output = _outputs(formats, outputs, timings, show_modules=show_modules)
+    output = _outputs(
+        formats, outputs, timings, show_modules=show_modules, show_skipped=show_skipped
+    )
     return commands.analyze(project, gate, output)
 
 

@@ -62,6 +62,7 @@ class OutputArgs:
     screen: RenderOptions | None = None  # options for a terminal on stdout
     timings: bool = False
     show_modules: bool = False
+    show_skipped: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +266,10 @@ def _write(document: Document, output: OutputArgs, *, findings_only: bool = Fals
 
     on_stdout = _on_stdout(output)
     options = RenderOptions(
-        timings=output.timings, show_modules=output.show_modules, findings_only=findings_only
+        timings=output.timings,
+        show_modules=output.show_modules,
+        findings_only=findings_only,
+        show_skipped=output.show_skipped,
     )
     for format_name, path in zip(output.formats, output.outputs, strict=False):
         text = render(format_name, document, options)
@@ -298,7 +302,11 @@ def _output_key(
     options = _stdout_options(
         output.formats[0],
         output,
-        RenderOptions(show_modules=output.show_modules, findings_only=findings_only),
+        RenderOptions(
+            show_modules=output.show_modules,
+            findings_only=findings_only,
+            show_skipped=output.show_skipped,
+        ),
     )
     return _OutputKey(command, output.formats[0], options, config.fail_on, gate.exit_zero)
 

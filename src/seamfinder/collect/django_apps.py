@@ -23,6 +23,7 @@ class AppConfigDecl:
     class_name: str
     name: str
     label: str | None
+    default: bool = False  # ``default = True``: the one Django picks for its package
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,6 @@ class InstalledApps:
 class DjangoSetup:
     app_configs: tuple[AppConfigDecl, ...]
     installed_apps: tuple[InstalledApps, ...]
-    model_modules: tuple[str, ...]  # models.py / models/ modules that use django
 
     @property
     def is_django(self) -> bool:
@@ -45,7 +45,6 @@ class DjangoSetup:
 def read_django_setup(files: Iterable[SourceFile], texts: Mapping[str, str]) -> DjangoSetup:
     configs: list[AppConfigDecl] = []
     installed: list[InstalledApps] = []
-    model_modules: list[str] = []
     for source in files:
         text = texts.get(source.path)
         if text is None:
@@ -56,10 +55,7 @@ def read_django_setup(files: Iterable[SourceFile], texts: Mapping[str, str]) -> 
             entries = _installed_apps(text)
             if entries:
                 installed.append(InstalledApps(source.path, entries))
-        last = source.module.rsplit(".", 1)[-1]
-        if last == "models" and "django" in text:
-            model_modules.append(source.module)
-    return DjangoSetup(tuple(configs), tuple(installed), tuple(sorted(model_modules)))
+    return DjangoSetup(tuple(configs), tuple(installed))
 
 
 def _parse(text: str) -> ast.Module | None:
@@ -81,20 +77,26 @@ def _app_configs(source: SourceFile, text: str) -> list[AppConfigDecl]:
         # requires ``name`` on a real app config, which sets them apart from the bases.
         if not any(_last_name(base).endswith("Config") for base in node.bases):
             continue
-        values: dict[str, str] = {}
+        values: dict[str, str | bool] = {}
         for statement in node.body:
             if (
                 isinstance(statement, ast.Assign)
                 and len(statement.targets) == 1
                 and isinstance(statement.targets[0], ast.Name)
                 and isinstance(statement.value, ast.Constant)
-                and isinstance(statement.value.value, str)
+                and isinstance(statement.value.value, str | bool)
             ):
                 values[statement.targets[0].id] = statement.value.value
-        if "name" in values:
+        name, label = values.get("name"), values.get("label")
+        if isinstance(name, str):
             found.append(
                 AppConfigDecl(
-                    source.path, source.module, node.name, values["name"], values.get("label")
+                    source.path,
+                    source.module,
+                    node.name,
+                    name,
+                    label if isinstance(label, str) else None,
+                    values.get("default") is True,
                 )
             )
     return found

@@ -57,18 +57,24 @@ def build_import_graph(
         return ImportScan(tuple(_unseen_edges(project, set(), texts)), ())
     _check_packages_resolve_here(project.packages)
     failures = dict(known_failures)
+    rewrites: dict[str, str] = {}  # files Python decodes but grimp cannot: given as UTF-8
     graph = None
     for _ in range(_MAX_REBUILDS):
-        with _package_tree(project, failures) as search_path:
+        with _package_tree(project, failures, rewrites) as search_path:
             # The failing file is named by its path in the shadow tree: map it back
             # while the tree (and its symlinks) still exists.
+            shadowed = bool(failures or rewrites)
             try:
-                graph = _build(project.packages, search_path, cache_dir, bool(failures), external)
+                graph = _build(project.packages, search_path, cache_dir, shadowed, external)
                 break
             except grimp.exceptions.SourceSyntaxError as exc:
                 failure = _failure_from_grimp(project, exc.filename, exc.lineno, exc.text)
             except UnicodeError as exc:
                 failure = _failure_from_decode_error(project, str(exc))
+                if failure is not None and failure.path in texts and failure.path not in rewrites:
+                    # ``# coding: utf`` is an alias Python knows and grimp does not.
+                    rewrites[failure.path] = _without_coding_cookie(texts[failure.path])
+                    continue
         if failure is None or failure.path in failures:
             raise ProjectError(f"grimp could not build the import graph: {failure}")
         failures[failure.path] = failure
@@ -123,6 +129,7 @@ def _unseen_edges(project: Project, seen: set[str], texts: Mapping[str, str]) ->
         + r")\b",
         re.M,
     )
+    packages = {p.name for p in project.packages}
     edges: list[ImportEdge] = []
     for source in project.files:
         text = texts.get(source.path)
@@ -130,17 +137,46 @@ def _unseen_edges(project: Project, seen: set[str], texts: Mapping[str, str]) ->
             continue
         lines = text.splitlines()
         line, offset = 1, 0
+        known = _WithSiblings(modules, _script_folder(source, packages))
         for match in _IMPORT_START.finditer(text):
             line += text.count("\n", offset, match.start())
             offset = match.start()
             statement = statement_at(lines, line)
-            for target in imported_modules(statement, source.module, source.is_package, modules):
+            for written in imported_modules(statement, source.module, source.is_package, known):
+                target = known.resolve(written)
                 if target != source.module and (source.module in unseen or target in unseen):
                     location = Location(source.path, line, _column(lines, line))
                     edges.append(
                         ImportEdge(source.module, target, location, import_scope(lines, line))
                     )
     return edges
+
+
+class _WithSiblings:
+    """The project's modules as a script sees them: its own folder first on ``sys.path``,
+    so ``import helpers`` in ``tools/run.py`` is ``tools/helpers.py`` whatever its name."""
+
+    def __init__(self, modules: Mapping[str, SourceFile], folder: str) -> None:
+        self.modules = modules
+        self.folder = folder
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and (name in self.modules or self._sibling(name) is not None)
+
+    def resolve(self, name: str) -> str:
+        return self._sibling(name) or name
+
+    def _sibling(self, name: str) -> str | None:
+        dotted = f"{self.folder}.{name}" if self.folder else None
+        return dotted if dotted is not None and dotted in self.modules else None
+
+
+def _script_folder(source: SourceFile, packages: set[str]) -> str:
+    """The dotted folder of a loose module (outside every package), else ""."""
+
+    if source.module.split(".", 1)[0] in packages or "/" not in source.path:
+        return ""
+    return source.path.rpartition("/")[0].replace("/", ".")
 
 
 def _grimp_edges(
@@ -226,10 +262,13 @@ def _same_dir(a: str, b: Path) -> bool:
 
 
 @contextlib.contextmanager
-def _package_tree(project: Project, failures: Mapping[str, ParseFailure]) -> Iterator[list[str]]:
-    """The source roots as they are, or a copy of symlinks with the unreadable files blank."""
+def _package_tree(
+    project: Project, failures: Mapping[str, ParseFailure], rewrites: Mapping[str, str]
+) -> Iterator[list[str]]:
+    """The source roots as they are, or a copy of symlinks with the unreadable files blank
+    and the files grimp cannot decode written out as UTF-8."""
 
-    if not failures:
+    if not failures and not rewrites:
         yield sorted({str(p.source_root) for p in project.packages})
         return
     with tempfile.TemporaryDirectory(prefix="seamfinder-") as shadow:
@@ -246,8 +285,11 @@ def _package_tree(project: Project, failures: Mapping[str, ParseFailure]) -> Ite
                         continue
                     original = os.path.join(folder, filename)
                     link = os.path.join(target_root, rel_folder, filename)
-                    if _relative(project, original) in failures:
+                    relative = _relative(project, original)
+                    if relative in failures:
                         Path(link).write_text("", encoding="utf-8")
+                    elif relative in rewrites:
+                        Path(link).write_text(rewrites[relative], encoding="utf-8")
                     else:
                         os.symlink(original, link)
         yield sorted(roots.values())
@@ -276,7 +318,20 @@ def _failure_from_grimp(
     return ParseFailure(path, reason, lineno or 1, 1)
 
 
-_DECODE_FILE = re.compile(r"decode file (?P<file>.+?) as (?P<enc>[\w-]+): (?P<why>.*)")
+_DECODE_FILE = re.compile(
+    r"decode file (?P<file>.+?)(?: as (?P<enc>[\w-]+): (?P<why>.*)| \((?P<reason>.*)\))$"
+)
+_CODING_COOKIE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+.*$", re.M)
+
+
+def _without_coding_cookie(text: str) -> str:
+    """The text with the encoding declaration of its first two lines blanked (PEP 263)."""
+
+    head, newline, rest = text.partition("\n")
+    second, newline2, tail = rest.partition("\n")
+    head = _CODING_COOKIE.sub("#", head)
+    second = _CODING_COOKIE.sub("#", second)
+    return head + newline + second + newline2 + tail
 
 
 def _failure_from_decode_error(project: Project, message: str) -> ParseFailure | None:
@@ -286,6 +341,8 @@ def _failure_from_decode_error(project: Project, message: str) -> ParseFailure |
     path = _original_path(project, match["file"])
     if path is None:
         return None
+    if match["enc"] is None:
+        return ParseFailure(path, f"cannot decode: {match['reason']}", 1, 1)
     return ParseFailure(path, f"cannot decode as {match['enc']}: {match['why']}", 1, 1)
 
 

@@ -48,6 +48,8 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     "conftest.py",
     "docs",
     "examples",
+    "project_template",
+    "{{*}}",
     "setup.py",
     "noxfile.py",
 )
@@ -133,7 +135,7 @@ class Config:
     source_roots: tuple[str, ...] = ()  # relative to the analysed root; empty = detect
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: tuple[str, ...] = ()
-    depth: int = 1
+    depth: int | None = None  # None: 1, and container packages are descended into
     fail_on: str = "error"
     ignore_type_checking_imports: bool = False
     components: tuple[ComponentSpec, ...] = ()
@@ -206,6 +208,9 @@ class Section:
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise self.error(key, f"expected a list of non-empty strings, got {_show(value)}")
         return tuple(value)
+
+    def optional_integer(self, key: str, minimum: int = 0) -> int | None:
+        return None if self.raw(key) is None else self.integer(key, 0, minimum)
 
     def integer(self, key: str, default: int, minimum: int = 0) -> int:
         value = self.raw(key)
@@ -343,7 +348,7 @@ def parse_config(section: Section) -> Config:
         source_roots=section.strings("source-roots"),
         exclude=section.strings("exclude", DEFAULT_EXCLUDE),
         extend_exclude=section.strings("extend-exclude"),
-        depth=section.integer("depth", 1),
+        depth=section.optional_integer("depth"),
         fail_on=section.string("fail-on", "error", FAIL_ON_CHOICES),
         ignore_type_checking_imports=section.boolean("ignore-type-checking-imports", False),
         components=_components(section.table("components")),

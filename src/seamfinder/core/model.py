@@ -288,6 +288,15 @@ class Stats:
     seconds: float
     files_parsed: int = 0  # parsed in this run (the rest came from the cache)
     cache_hits: int = 0
+    files_skipped: int = 0  # Python files left out for their name (see Report.skipped)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SkippedFile:
+    """A Python file left out for its name: not a module name, or an excluded file name."""
+
+    path: str
+    reason: str
 
 
 AccessKind = Literal["define", "read", "write", "relation", "raw-sql"]
@@ -638,6 +647,7 @@ class Report:
     seams: SeamReport | None = None  # proposed partition, decomposition metrics, misfits
     candidates: tuple[Candidate, ...] = ()  # extraction candidates, easiest first
     services: ServicesReport | None = None  # a repository of services; None: one project
+    skipped: tuple[SkippedFile, ...] = ()  # sorted by path
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from seamfinder.core.model import SourceFile
+from seamfinder.core.model import SkippedFile, SourceFile
+
+__all__ = ["SkippedFile"]  # defined with the report, which lists them
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -37,6 +39,15 @@ class ServiceSpec:
     compose_line: int = 0
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class LayoutNote:
+    """A layout that Python accepts and discovery resolved as Python would (an SF004 finding)."""
+
+    path: str  # the file or folder the decision is about, relative to the root
+    subject: str  # what the decision names (a module, a package, a label)
+    message: str
+
+
 @dataclass(frozen=True, slots=True)
 class Package:
     """A top-level package of the analysed project."""
@@ -57,6 +68,8 @@ class Project:
     # (its own source roots and module names), and ``files`` holds every unit's files with
     # module names qualified as ``unit:module``. Empty for one project.
     units: tuple[Unit, ...] = ()
+    notes: tuple[LayoutNote, ...] = ()  # sorted
+    skipped: tuple[SkippedFile, ...] = ()  # sorted by path
 
     def absolute(self, relative: str) -> Path:
         return self.root / relative

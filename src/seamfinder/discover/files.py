@@ -11,14 +11,24 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from seamfinder.config.settings import Config
 from seamfinder.core.errors import ProjectError
 from seamfinder.core.model import SourceFile
-from seamfinder.core.project import Package, Project, ServiceSpec, Unit, qualify
-from seamfinder.discover.units import detect_services
+from seamfinder.core.project import (
+    LayoutNote,
+    Package,
+    Project,
+    ServiceSpec,
+    SkippedFile,
+    Unit,
+    qualify,
+)
+from seamfinder.discover.layout import Ambiguity, problems_message, resolve_modules
+from seamfinder.discover.units import detect_services, unit_kind
 
 # Every Alembic environment has its revision template; its folder holds migrations only.
 ALEMBIC_MARKER = "script.py.mako"
@@ -76,6 +86,19 @@ def _glob_to_regex(glob: str) -> str:
     return "(?:" + "".join(out) + ")"
 
 
+@dataclass
+class _Walked:
+    """What walking some folders found, before module names are made unique."""
+
+    files: dict[str, SourceFile] = field(default_factory=dict)
+    packages: dict[str, list[Package]] = field(default_factory=dict)
+    loose: set[str] = field(default_factory=set)  # paths of modules outside any package
+    skipped: dict[str, str] = field(default_factory=dict)  # path -> why
+
+    def clashes(self) -> dict[str, list[Package]]:
+        return {n: ps for n, ps in sorted(self.packages.items()) if len(ps) > 1}
+
+
 def discover(path: Path, config: Config, display: str | None = None) -> Project:
     """Walk ``path`` and return the project to analyse, or raise :class:`ProjectError`."""
 
@@ -100,34 +123,54 @@ def discover(path: Path, config: Config, display: str | None = None) -> Project:
             starts.append(start)
     else:
         starts = [root]
-    files: dict[str, SourceFile] = {}
-    packages: dict[str, Package] = {}
+    walked = _Walked()
     for start in starts:
-        _walk(root, start, matcher, files, packages)
-    if not files:
+        _walk(root, start, matcher, walked)
+    if not walked.files:
         raise ProjectError(
             f"{shown}: no Python package or module found (after excluding "
             f"{', '.join(config.all_excludes[:4])}, ...); give the project's root folder, "
             "or set source-roots in [tool.seamfinder]"
         )
-    _check_unique_modules(files.values(), shown)
-    source_roots = sorted({p.source_root for p in packages.values()} | set(starts))
+    if walked.clashes() and not config.source_roots:
+        # An SDK beside its server, each with a package of one name: two units side by side.
+        clash_specs = _unique_names(_clash_units(root, matcher, walked))
+        if len(clash_specs) > 1:
+            left = _outside_units(walked, clash_specs)
+            return _discover_units(root, shown, clash_specs, matcher, left)
+    return _project(root, shown, starts, walked, shown)
+
+
+def _project(root: Path, shown: str, starts: list[Path], walked: _Walked, where: str) -> Project:
+    clashes = walked.clashes()
+    problems = [_package_ambiguity(root, name, found) for name, found in clashes.items()]
+    # A package found twice has every module twice: the package is the one problem.
+    files = [f for f in walked.files.values() if f.module.split(".", 1)[0] not in clashes]
+    resolved = resolve_modules(files, frozenset(walked.loose))
+    problems.extend(resolved.problems)
+    if problems:
+        raise ProjectError(problems_message(where, problems))
+    packages = {name: found[0] for name, found in walked.packages.items()}
     return Project(
         root=root,
         display_root=shown,
-        source_roots=tuple(source_roots),
+        source_roots=tuple(sorted({p.source_root for p in packages.values()} | set(starts))),
         packages=tuple(sorted(packages.values(), key=lambda p: p.name)),
-        files=tuple(sorted(files.values())),
+        files=resolved.files,
+        notes=resolved.notes,
+        skipped=tuple(SkippedFile(p, why) for p, why in sorted(walked.skipped.items())),
     )
 
 
-def _walk(
-    root: Path,
-    start: Path,
-    matcher: PathMatcher,
-    files: dict[str, SourceFile],
-    packages: dict[str, Package],
-) -> None:
+def _package_ambiguity(root: Path, name: str, found: list[Package]) -> Ambiguity:
+    places = sorted(_relative(root, str(p.directory)) or "." for p in found)
+    return Ambiguity(
+        f"package {name!r} is found {len(places)} times ({', '.join(places)}) in one source root",
+        tuple(places[1:]),
+    )
+
+
+def _walk(root: Path, start: Path, matcher: PathMatcher, walked: _Walked) -> None:
     # prefix[folder] is the dotted package a folder is, or None for a plain folder.
     prefix: dict[str, str | None] = {}
     for folder, dirnames, filenames in os.walk(start):
@@ -144,52 +187,152 @@ def _walk(
             # A top-level package (possibly the analysed folder itself).
             if name.isidentifier():
                 package_prefix = name
-                _add_package(packages, Package(name, Path(folder), Path(folder).parent))
+                found = walked.packages.setdefault(name, [])
+                if all(p.directory != Path(folder) for p in found):
+                    found.append(Package(name, Path(folder), Path(folder).parent))
         elif parent is not None and name.isidentifier():
             package_prefix = f"{parent}.{name}"  # regular or namespace subpackage
         prefix[folder] = package_prefix
         dirnames[:] = sorted(d for d in dirnames if not matcher.matches(_join(rel_folder, d), d))
         for filename in sorted(filenames):
-            if not filename.endswith(".py"):
-                continue
-            rel = _join(rel_folder, filename)
-            if matcher.matches(rel, filename):
-                continue
-            stem = filename[:-3]
-            if package_prefix is None:
-                if not stem.isidentifier():
-                    continue
-                module, is_init = stem, False
-            elif stem == "__init__":
-                module, is_init = package_prefix, True
-            elif stem.isidentifier():
-                module, is_init = f"{package_prefix}.{stem}", False
-            else:
-                continue
-            files[rel] = SourceFile(rel, module, is_init)
+            if filename.endswith(".py"):
+                _add_file(walked, matcher, _join(rel_folder, filename), package_prefix)
+
+
+def _add_file(walked: _Walked, matcher: PathMatcher, rel: str, package: str | None) -> None:
+    filename = rel.rsplit("/", 1)[-1]
+    if matcher.matches(rel, filename):
+        walked.skipped[rel] = "excluded by name"
+        return
+    stem = filename[:-3]
+    if stem == "__init__" and package is not None:
+        walked.files[rel] = SourceFile(rel, package, True)
+    elif not stem.isidentifier():
+        # ``export-schema.py`` cannot be imported: a script, counted and listed, not analysed.
+        walked.skipped[rel] = "not a module name"
+    elif package is None:
+        walked.files[rel] = SourceFile(rel, stem, False)
+        walked.loose.add(rel)
+    else:
+        walked.files[rel] = SourceFile(rel, f"{package}.{stem}", False)
+
+
+def _clash_units(
+    root: Path, matcher: PathMatcher, walked: _Walked, base: str = ""
+) -> tuple[ServiceSpec, ...]:
+    """The folders under ``base`` to analyse apart so that no two hold a package of one name.
+
+    The folders of ``base`` first; a folder that still holds a package twice is split into
+    its own folders, down to the folder of each clashing package's source root.
+    """
+
+    clashing = {
+        _relative(root, str(p.source_root)) for found in walked.clashes().values() for p in found
+    }
+    folders: list[str] = []
+    pending = _subfolders(root, base, matcher)
+    while pending:
+        folder = pending.pop(0)
+        if not any(f.startswith(folder + "/") for f in walked.files):
+            continue
+        if folder in clashing or not any(c.startswith(folder + "/") for c in clashing):
+            folders.append(folder)
+        else:
+            pending.extend(_subfolders(root, folder, matcher))
+    specs = []
+    for folder in sorted(folders):
+        kind, reason = unit_kind(root / folder)
+        why = "holds a package whose name another folder's package has too"
+        # Named by the path under ``base``: "sdk/python" says more than "python".
+        name = folder.removeprefix(base).strip("/")
+        specs.append(ServiceSpec(name, kind, (folder,), "package-clash", f"{why}; {reason}"))
+    return tuple(specs)
+
+
+def _subfolders(root: Path, folder: str, matcher: PathMatcher) -> list[str]:
+    try:
+        entries = sorted(os.scandir(root / folder), key=lambda e: e.name)
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        path = _join(folder, entry.name)
+        if entry.is_dir(follow_symlinks=False) and not matcher.excludes(path):
+            found.append(path)
+    return found
+
+
+def _unique_names(specs: Iterable[ServiceSpec]) -> tuple[ServiceSpec, ...]:
+    """Units of one name (two ``api`` folders) are named by their folder instead."""
+
+    listed = list(specs)
+    names = [s.name for s in listed]
+    unique = [
+        replace(s, name=s.folders[0]) if names.count(s.name) > 1 and s.folders else s
+        for s in listed
+    ]
+    return tuple(sorted(unique, key=lambda s: s.name))
+
+
+def _outside_units(walked: _Walked, specs: tuple[ServiceSpec, ...]) -> tuple[LayoutNote, ...]:
+    """One note per folder whose own files fall in no unit (loose files beside the units)."""
+
+    inside = tuple(f"{folder}/" for spec in specs for folder in spec.folders)
+    left: dict[str, list[str]] = {}
+    for path in sorted(walked.files):
+        if not path.startswith(inside):
+            left.setdefault(path.rpartition("/")[0], []).append(path)
+    return tuple(
+        LayoutNote(
+            paths[0],
+            folder or ".",
+            f"{len(paths)} file(s) directly in {folder or 'the root'} ({', '.join(paths[:3])}"
+            f"{', ...' if len(paths) > 3 else ''}) belong to none of the folders analysed "
+            "apart and are not analysed",
+        )
+        for folder, paths in sorted(left.items())
+    )
 
 
 def _discover_units(
-    root: Path, shown: str, specs: tuple[ServiceSpec, ...], matcher: PathMatcher
+    root: Path,
+    shown: str,
+    specs: tuple[ServiceSpec, ...],
+    matcher: PathMatcher,
+    notes: tuple[LayoutNote, ...] = (),
 ) -> Project:
     """Each service and library walked as a project of its own, then put side by side."""
 
     units: list[Unit] = []
+    problems: list[Ambiguity] = []
+    walks: list[tuple[ServiceSpec, _Walked]] = []
+    notes_found = list(notes)
     for spec in specs:
-        files: dict[str, SourceFile] = {}
-        packages: dict[str, Package] = {}
+        walked = _Walked()
+        for folder in spec.folders:
+            _walk(root, (root / folder).resolve(), matcher, walked)
+        split = _clash_units(root, matcher, walked, spec.folders[0]) if walked.clashes() else ()
+        if len(spec.folders) == 1 and len(split) > 1:
+            # A service holding an SDK's package twice: its folders are analysed apart too.
+            notes_found.extend(_outside_units(walked, split))
+            for part in split:
+                part_walk = _Walked()
+                _walk(root, (root / part.folders[0]).resolve(), matcher, part_walk)
+                walks.append((replace(part, name=f"{spec.name}/{part.name}"), part_walk))
+        else:
+            walks.append((spec, walked))
+    named = {s.folders: s for s in _unique_names(s for s, _ in walks)}
+    for found, walked in walks:
+        spec = named[found.folders]
         starts = [(root / folder).resolve() for folder in spec.folders]
-        for start in starts:
-            _walk(root, start, matcher, files, packages)
-        _check_unique_modules(files.values(), f"{shown} (service {spec.name})")
-        project = Project(
-            root=root,
-            display_root=shown,
-            source_roots=tuple(sorted({p.source_root for p in packages.values()} | set(starts))),
-            packages=tuple(sorted(packages.values(), key=lambda p: p.name)),
-            files=tuple(sorted(files.values())),
-        )
+        try:
+            project = _project(root, shown, starts, walked, f"{shown} (unit {spec.name})")
+        except ProjectError as exc:
+            problems.append(Ambiguity(str(exc), ()))
+            continue
         units.append(Unit(spec, project))
+    if problems:
+        raise ProjectError("\n".join(p.message for p in problems))
     merged = {
         f.path: SourceFile(f.path, qualify(u.name, f.module), f.is_package)
         for u in units
@@ -201,31 +344,10 @@ def _discover_units(
         source_roots=tuple(sorted({r for u in units for r in u.project.source_roots})),
         packages=(),
         files=tuple(sorted(merged.values())),
-        units=tuple(units),
+        units=tuple(sorted(units, key=lambda u: u.name)),
+        notes=tuple(sorted({*notes_found, *(n for u in units for n in u.project.notes)})),
+        skipped=tuple(sorted({s for u in units for s in u.project.skipped})),
     )
-
-
-def _add_package(packages: dict[str, Package], package: Package) -> None:
-    existing = packages.get(package.name)
-    if existing is not None and existing.directory != package.directory:
-        raise ProjectError(
-            f"package {package.name!r} is found twice, in {existing.directory} and "
-            f"{package.directory}; analyse each project separately, or set source-roots "
-            "in [tool.seamfinder] to the one you mean"
-        )
-    packages[package.name] = package
-
-
-def _check_unique_modules(files: Iterable[SourceFile], shown: str) -> None:
-    seen: dict[str, str] = {}
-    for source in sorted(files):
-        other = seen.setdefault(source.module, source.path)
-        if other != source.path:
-            raise ProjectError(
-                f"{shown}: module {source.module!r} is defined twice ({other} and "
-                f"{source.path}); set source-roots or extend-exclude in [tool.seamfinder] "
-                "so that each module name is found once"
-            )
 
 
 def _relative(root: Path, folder: str) -> str:

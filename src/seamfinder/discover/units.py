@@ -122,7 +122,7 @@ def _detected(
     for top in _folders(root, "", excluded):
         if top in taken or any(f.startswith(top + "/") for f in taken):
             continue
-        if _holds_package(root / top):
+        if _holds_package(root / top, excluded, top):
             specs.append(
                 ServiceSpec(
                     top, "library", (top,), "shared-code", "a Python package outside every service"
@@ -220,6 +220,12 @@ def _markers(folder: Path) -> bool:
     return "__init__.py" not in names and bool(names & ENTRY_POINTS)
 
 
+def unit_kind(folder: Path) -> tuple[str, str]:
+    """Service or library, and why, for a folder analysed apart from the rest."""
+
+    return _kind(folder, library=False)
+
+
 def _kind(folder: Path, *, library: bool) -> tuple[str, str]:
     names = _names(folder)
     runs = sorted(
@@ -237,15 +243,29 @@ def _kind(folder: Path, *, library: bool) -> tuple[str, str]:
     return "service", f"deployable unit ({', '.join(runs[:3])})"
 
 
-def _holds_package(folder: Path) -> bool:
+_PACKAGE_DEPTH = 3  # sdk/python/acme/__init__.py: an SDK's package sits two folders down
+
+
+def _holds_package(folder: Path, excluded: Callable[[str], bool], relative: str) -> bool:
     if (folder / "__init__.py").is_file():
         return True
-    try:
-        return any(
-            e.is_dir() and (Path(e.path) / "__init__.py").is_file() for e in os.scandir(folder)
-        )
-    except OSError:
-        return False
+    level = [(folder, relative)]
+    for _ in range(_PACKAGE_DEPTH):
+        deeper = []
+        for current, rel in level:
+            try:
+                entries = sorted(os.scandir(current), key=lambda e: e.name)
+            except OSError:
+                continue
+            for entry in entries:
+                path = f"{rel}/{entry.name}"
+                if not entry.is_dir(follow_symlinks=False) or excluded(path):
+                    continue
+                if (Path(entry.path) / "__init__.py").is_file():
+                    return True
+                deeper.append((Path(entry.path), path))
+        level = deeper
+    return False
 
 
 def _has_python(root: Path, spec: ServiceSpec, excluded: Callable[[str], bool]) -> bool:

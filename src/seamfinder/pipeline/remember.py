@@ -164,7 +164,7 @@ def _key(options: RunOptions, inputs: Inputs) -> str | None:
 def _code_fingerprint() -> str:
     """seamfinder's own source: a development checkout never reuses an older report."""
 
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # seamfinder/, not pipeline/ alone
     digest = hashlib.blake2b(digest_size=16)
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode())

@@ -50,6 +50,7 @@ from seamfinder.pipeline.stages import (
     prepare_cache_dir,
     read_histories,
     read_sources,
+    scan_unit,
 )
 from seamfinder.pipeline.units import resolve_units, services_view
 from seamfinder.resolve.components import ComponentMap
@@ -79,11 +80,17 @@ def analyse(options: RunOptions, inputs: Inputs | None = None) -> tuple[Analysis
         frozenset(path for _, unit_project in units for path in packaged_paths(unit_project)),
         FileCache(cache_dir, "facts", __version__),
     )
-    collected = {
-        name: collect_unit(name, unit_project, config, sources[name], texts, cache_dir)
+    scans = {
+        name: scan_unit(name, unit_project, config, sources[name], texts, cache_dir)
         for name, unit_project in units
     }
     facts = pending.result()
+    collected = {
+        name: collect_unit(
+            name, unit_project, config, sources[name], texts, scans[name], facts.facts
+        )
+        for name, unit_project in units
+    }
     failures = {**facts.failures, **{p: f for s in sources.values() for p, f in s.failures.items()}}
     for item in collected.values():
         failures.update({f.path: f for f in item.scan.failures})
@@ -216,6 +223,7 @@ def run(options: RunOptions, inputs: Inputs | None = None) -> Report:
         seconds=round(time.perf_counter() - started, 3),
         files_parsed=facts.parsed,
         cache_hits=facts.cache_hits,
+        files_skipped=len(analysis.project.skipped),
     )
     return Report(
         root=analysis.project.display_root,
@@ -239,6 +247,7 @@ def run(options: RunOptions, inputs: Inputs | None = None) -> Report:
         seams=seam_report(analysis) if options.seams else None,
         candidates=rank_candidates(analysis) if options.seams else (),
         services=analysis.services.report if analysis.services else None,
+        skipped=analysis.project.skipped,
     )
 
 

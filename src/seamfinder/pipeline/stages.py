@@ -15,6 +15,7 @@ from pathlib import Path
 
 from seamfinder.analysis.cochange import Cochange, CochangeOptions, analyse_cochange
 from seamfinder.collect.django_apps import read_django_setup
+from seamfinder.collect.facts import FileFacts
 from seamfinder.collect.history import Commit, HistoryUnavailable, read_history
 from seamfinder.collect.imports import ImportScan, build_import_graph
 from seamfinder.collect.scan import count_lines
@@ -32,6 +33,7 @@ from seamfinder.core.model import (
 from seamfinder.core.project import Project
 from seamfinder.discover.files import PathMatcher
 from seamfinder.resolve.components import ComponentMap, detect_components, path_grouper
+from seamfinder.resolve.datagraph import django_model_modules
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,15 +129,15 @@ def packaged_paths(project: Project) -> frozenset[str]:
     return frozenset(f.path for f in project.files if f.module.split(".", 1)[0] in packages)
 
 
-def collect_unit(
+def scan_unit(
     name: str,
     project: Project,
     config: Config,
     sources: Sources,
     texts: Mapping[str, str],
     cache_dir: Path | None,
-) -> Collected:
-    """A unit's import graph (grimp), Django setup and components.
+) -> ImportScan:
+    """A unit's import graph (grimp), built while the data pass runs in its workers.
 
     The units of a repository of services also record what they import from outside
     (other units' packages); and since grimp's cache is keyed by package name, which
@@ -146,9 +148,24 @@ def collect_unit(
     unit_cache = cache_dir / "units" / _safe(name) if cache_dir and external else cache_dir
     # A contract may forbid outside packages too (import-linter's include_external_packages).
     outside = external or needs_external_imports(config.contracts)
-    scan = build_import_graph(project, texts, sources.failures, unit_cache, external=outside)
+    return build_import_graph(project, texts, sources.failures, unit_cache, external=outside)
+
+
+def collect_unit(
+    name: str,
+    project: Project,
+    config: Config,
+    sources: Sources,
+    texts: Mapping[str, str],
+    scan: ImportScan,
+    facts: Mapping[str, FileFacts],
+) -> Collected:
+    """A unit's Django setup and components, once its import graph and facts are known:
+    which packages are Django apps depends on which classes are models."""
+
     django = read_django_setup(project.files, texts)
-    components = detect_components(project, config, sources.lines, django)
+    models = django_model_modules(facts[f.path] for f in project.files if f.path in facts)
+    components = detect_components(project, config, sources.lines, django, models)
     top = {p.name for p in project.packages} | {f.module.split(".", 1)[0] for f in project.files}
     return Collected(name, project, sources, scan, components, frozenset(top))
 

@@ -196,7 +196,8 @@ def _merged_components(collected: Mapping[str, Collected]) -> ComponentMap:
             )
         )
     of_module = {m: c.name for c in components for m in c.modules}
-    return ComponentMap(tuple(components), of_module, labels)
+    notes = tuple(sorted({n for item in collected.values() for n in item.components.notes}))
+    return ComponentMap(tuple(components), of_module, labels, notes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -511,6 +512,20 @@ def _value(sources: tuple[ValueSource, ...], environment: Mapping[str, str]) -> 
     return None
 
 
-def _access_key(access: DataAccess) -> tuple[str, int, int, str, str, str]:
+def _access_key(
+    access: DataAccess,
+) -> tuple[str, int, int, str, str, str, str, str, str, str]:
+    # Total, as in resolve.datagraph: inherited fields share their model's location.
     loc = access.location
-    return (loc.path, loc.line, loc.column, access.table, access.kind, access.via)
+    return (
+        loc.path,
+        loc.line,
+        loc.column,
+        access.table,
+        access.kind,
+        access.via,
+        access.detail,
+        access.module,
+        access.scope,
+        access.component,
+    )

@@ -22,6 +22,7 @@ class RenderOptions:
     width: int = 120
     timings: bool = False
     show_modules: bool = False
+    show_skipped: bool = False  # list the files left out for their name
     findings_only: bool = False  # ``check``: the findings and the count, not the whole report
 
 
@@ -77,7 +78,11 @@ def _terminal(report: Report, options: RenderOptions) -> str:
         return console_text(lambda console: terminal.render_check(report, console), options)
     return console_text(
         lambda console: terminal.render(
-            report, console, show_modules=options.show_modules, timings=options.timings
+            report,
+            console,
+            show_modules=options.show_modules,
+            timings=options.timings,
+            show_skipped=options.show_skipped,
         ),
         options,
     )

@@ -266,6 +266,7 @@ def _stats(report: Report, timings: bool) -> dict[str, Any]:
         "files_seen": stats.files_seen,
         "files_analysed": stats.files_analysed,
         "files_failed": stats.files_failed,
+        "files_skipped": stats.files_skipped,
         # How long, and how much the cache saved, differ between two runs on the same
         # input; they are shown only on request, so that output stays byte-identical.
         "seconds": stats.seconds if timings else None,

@@ -341,7 +341,13 @@ def candidates_blocks(root: str, candidates: Sequence[Candidate]) -> list[Render
 
     blocks: list[RenderableType] = [
         Text(f"seamfinder candidates {root}", style="bold"),
-        candidates_table(candidates, limit=len(candidates)),
+        candidates_table(candidates, limit=len(candidates))
+        if candidates
+        else Text(
+            "no extraction candidates: no components detected (every module is in <root>); "
+            "declare components or use --depth",
+            style="dim",
+        ),
     ]
     for candidate in candidates:
         table = Table(

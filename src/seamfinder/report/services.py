@@ -30,10 +30,11 @@ def services_blocks(section: ServicesReport) -> list[RenderableType]:
 
 def _services(section: ServicesReport) -> Table:
     table = Table(title="Services", title_justify="left", box=box.SIMPLE_HEAD, title_style="bold")
-    table.add_column("service", style="bold")
-    table.add_column("kind")
+    table.add_column("service", style="bold", overflow="fold")
+    table.add_column("kind", no_wrap=True)
     table.add_column("path", overflow="fold")
-    table.add_column("found by", no_wrap=True, overflow="ellipsis", max_width=48)
+    # The reason gives way first: names and paths are never cut (two would read alike).
+    table.add_column("found by", overflow="fold", max_width=48)
     table.add_column("modules", justify="right")
     table.add_column("lines", justify="right")
     table.add_column("score", justify="right")

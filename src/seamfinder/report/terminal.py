@@ -22,9 +22,17 @@ _MAX_MATRIX = 24
 
 
 def render(
-    report: Report, console: Console, *, show_modules: bool = False, timings: bool = False
+    report: Report,
+    console: Console,
+    *,
+    show_modules: bool = False,
+    timings: bool = False,
+    show_skipped: bool = False,
 ) -> None:
-    for block in sections(report, show_modules=show_modules, width=console.width):
+    blocks = sections(report, show_modules=show_modules, width=console.width)
+    if show_skipped:
+        blocks.insert(1, _skipped(report))
+    for block in blocks:
         console.print(block)
         console.print()
     if timings:
@@ -62,6 +70,14 @@ def sections(
         blocks.append(seams.candidates_table(report.candidates))
     blocks.append(_findings(report.findings))
     return blocks
+
+
+def _skipped(report: Report) -> RenderableType:
+    if not report.skipped:
+        return Text("No Python file was left out for its name.", style="dim")
+    title = Text(f"Left out for their name ({len(report.skipped)})", style="bold")
+    lines = [Text(f"  {s.path}  ({s.reason})") for s in report.skipped]
+    return Group(title, *lines)
 
 
 def _history(report: Report) -> RenderableType:
@@ -173,11 +189,21 @@ def _header(report: Report) -> Text:
     text = Text()
     text.append("seamfinder ", style="bold")
     text.append(f"{report.root}\n", style="bold cyan")
+    skipped = f", {s.files_skipped} skipped for their name" if s.files_skipped else ""
+    if real:
+        found = (
+            f"{_plural(len(real), 'component')}, "
+            f"{_plural(len(report.dependencies), 'dependency', 'dependencies')}, "
+            f"{_plural(len(report.cycles), 'cycle')}"
+        )
+    else:
+        modules = sum(len(c.modules) for c in report.components)
+        found = (
+            f"no components detected: all {_plural(modules, 'module')} are in {ROOT_COMPONENT}; "
+            "declare components or use --depth"
+        )
     text.append(
-        f"{s.files_seen} files ({s.files_failed} unreadable), {_plural(len(real), 'component')}, "
-        f"{_plural(len(report.dependencies), 'dependency', 'dependencies')}, "
-        f"{_plural(len(report.cycles), 'cycle')}",
-        style="dim",
+        f"{s.files_seen} files ({s.files_failed} unreadable{skipped}), {found}", style="dim"
     )
     return text
 
@@ -189,8 +215,9 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
 def _components(report: Report, show_modules: bool) -> Table:
     metrics = {m.name: m for m in report.metrics}
     table = Table(title="Components", title_justify="left", box=box.SIMPLE_HEAD, title_style="bold")
-    table.add_column("component", style="bold")
-    table.add_column("found by", no_wrap=True, overflow="ellipsis", max_width=56)
+    # A name is never cut: two long names cut alike would read as one component.
+    table.add_column("component", style="bold", overflow="fold")
+    table.add_column("found by", overflow="fold", max_width=56)
     table.add_column("modules", justify="right")
     table.add_column("lines", justify="right")
     table.add_column("Ca", justify="right")
@@ -219,8 +246,8 @@ def _components(report: Report, show_modules: bool) -> Table:
 def _matrix(report: Report, width: int) -> Group:
     order = report.matrix.order
     prefix = _common_prefix(order)
-    labels = [name.removeprefix(prefix) for name in order]
-    label_width = min(max(len(label) for label in labels) + 4, 28)
+    labels = _distinct_labels([name.removeprefix(prefix) for name in order], max(24, width // 3))
+    label_width = max(len(label) for label in labels) + 4
     limit = max(4, min(_MAX_MATRIX, (width - label_width - 2) // 4))
     shown = list(range(len(order)))
     if len(order) > limit:
@@ -232,7 +259,7 @@ def _matrix(report: Report, width: int) -> Group:
         keep = sorted(sorted(shown, key=lambda i: (-weight[i], order[i]))[:limit])
         shown = keep
     table = Table(box=box.SIMPLE, show_header=True, pad_edge=False, padding=(0, 0))
-    table.add_column("", style="bold", no_wrap=True, overflow="ellipsis", max_width=label_width)
+    table.add_column("", style="bold", overflow="fold", max_width=label_width)
     for position in range(len(shown)):
         table.add_column(str(position + 1), justify="right", min_width=4, no_wrap=True)
     for row_pos, row_index in enumerate(shown):
@@ -261,6 +288,20 @@ def _matrix(report: Report, width: int) -> Group:
             f"; the {len(shown)} most connected of {len(order)} components (all in --format json)"
         )
     return Group(title, Text(note, style="dim"), table)
+
+
+def _distinct_labels(labels: list[str], limit: int) -> list[str]:
+    """Labels of at most ``limit`` characters, shortened in the middle (the package and
+    the last part both tell components apart), unless that would make two read alike."""
+
+    if all(len(label) <= limit for label in labels):
+        return labels
+    head = (limit - 1) // 2
+    tail = limit - 1 - head
+    short = [
+        label if len(label) <= limit else f"{label[:head]}…{label[-tail:]}" for label in labels
+    ]
+    return short if len(set(short)) == len(set(labels)) else labels
 
 
 def _common_prefix(names: Sequence[str]) -> str:

@@ -1,16 +1,17 @@
 """Assign every module to exactly one component, and say how each component was found.
 
 Components declared in config win. Otherwise a Django project's apps are its
-components (AppConfig, INSTALLED_APPS, or a package with Django models; the AppConfig
-label names the component, as Django itself does). Otherwise the subpackages at
-``depth`` below each top-level package are. What fits none goes to the root bucket.
+components (see :mod:`seamfinder.resolve.apps`; the app label names the component, as
+Django itself does). Otherwise the subpackages at ``depth`` below each top-level package
+are. Without a depth chosen, a component holding most of the lines that is only a folder
+of feature packages is split into them. What fits none goes to the root bucket.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,7 +19,8 @@ from seamfinder.collect.django_apps import DjangoSetup
 from seamfinder.config.settings import ComponentSpec, Config
 from seamfinder.core.errors import ConfigError
 from seamfinder.core.model import ROOT_COMPONENT, Component
-from seamfinder.core.project import Project
+from seamfinder.core.project import LayoutNote, Project
+from seamfinder.resolve.apps import django_apps
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,7 @@ class ComponentMap:
     components: tuple[Component, ...]  # sorted by name, the root bucket last
     of_module: Mapping[str, str]  # module -> component name
     app_labels: Mapping[str, str]  # Django app package -> app label
+    notes: tuple[LayoutNote, ...] = ()  # decisions taken (duplicate labels), sorted
 
     def component_of(self, module: str) -> str:
         return self.of_module.get(module, ROOT_COMPONENT)
@@ -46,30 +49,36 @@ def detect_components(
     config: Config,
     lines: Mapping[str, int],
     django: DjangoSetup,
+    model_modules: Iterable[str] = (),
 ) -> ComponentMap:
     modules = sorted(source.module for source in project.files)
-    app_packages = _django_apps(project, django)
-    labels = {package: label for package, (label, _why) in app_packages.items()}
+    apps = django_apps(project, django, model_modules)
+    labels = {app.package: app.label for app in apps.apps}
     package_of: dict[str, str]  # component name -> the package it is rooted at
     if config.components:
         assignment, reasons = _declared(config.components, modules, config.source)
-        kind = "config"
+        kinds = dict.fromkeys(reasons, "config")
         package_of = {
             spec.name: spec.modules[0]
             for spec in config.components
             if len(spec.modules) == 1 and "*" not in spec.modules[0]
         }
-    elif app_packages:
-        assignment = _by_prefix(modules, labels)
-        reasons = dict(app_packages.values())
-        kind = "django-app"
-        package_of = {label: package for package, label in labels.items()}
     else:
-        packages = _packages_at_depth(project, modules, config.depth)
-        assignment = _by_prefix(modules, {p: p for p in packages})
-        reasons = dict.fromkeys(packages, f"package at depth {config.depth}")
-        kind = "depth"
-        package_of = {p: p for p in packages}
+        if apps.apps:
+            package_of = {app.name: app.package for app in apps.apps}
+            reasons = {app.name: app.reason for app in apps.apps}
+            kind = "django-app"
+        else:
+            depth = 1 if config.depth is None else config.depth
+            packages = _packages_at_depth(project, modules, depth)
+            package_of = {p: p for p in packages}
+            reasons = dict.fromkeys(packages, f"package at depth {depth}")
+            kind = "depth"
+        kinds = dict.fromkeys(reasons, kind)
+        if config.depth is None:
+            # Only when the user chose no depth: theirs wins over this default.
+            _descend_into_containers(project, modules, lines, package_of, reasons, kinds)
+        assignment = _by_prefix(modules, {p: name for name, p in package_of.items()})
 
     members: dict[str, list[str]] = defaultdict(list)
     for module in modules:
@@ -80,7 +89,7 @@ def detect_components(
         if name == ROOT_COMPONENT:
             detected, reason = "root", "modules that belong to no component"
         else:
-            detected, reason = kind, reasons.get(name, "")
+            detected, reason = kinds.get(name, ""), reasons.get(name, "")
         components.append(
             Component(
                 name=name,
@@ -92,7 +101,7 @@ def detect_components(
             )
         )
     of_module = {m: c.name for c in components for m in c.modules}
-    return ComponentMap(tuple(components), of_module, labels)
+    return ComponentMap(tuple(components), of_module, labels, apps.notes)
 
 
 def _by_prefix(modules: list[str], prefixes: Mapping[str, str]) -> dict[str, str]:
@@ -124,59 +133,80 @@ def _packages_at_depth(project: Project, modules: list[str], depth: int) -> list
     return sorted(found)
 
 
-def _django_apps(project: Project, django: DjangoSetup) -> dict[str, tuple[str, str]]:
-    """Django app package -> (label, how it was found); empty if this is not Django."""
+# A container holds most of the code, defines little itself and is a folder of at least
+# this many feature packages, which hold at least this share of its lines.
+CONTAINER_MIN_PACKAGES = 3
+CONTAINER_PACKAGE_SHARE = 0.75
+CONTAINER_INIT_LINES = 100
+_MAX_DESCENTS = 3
 
-    if not django.is_django:
-        return {}
+
+def _descend_into_containers(
+    project: Project,
+    modules: list[str],
+    lines: Mapping[str, int],
+    package_of: dict[str, str],
+    reasons: dict[str, str],
+    kinds: dict[str, str],
+) -> None:
+    """Split a component that holds most of the lines and is only a folder of feature
+    packages (``indico/modules/``, an installed ``graphql`` app) into those packages.
+
+    Its own modules (``__init__``, a few helpers) stay in a component of its name. App
+    labels, and so table names, do not change: this is the architecture view only.
+    """
+
+    total = sum(lines.get(m, 0) for m in modules) or 1
     package_modules = {source.module for source in project.files if source.is_package}
-    apps: dict[str, tuple[str, str]] = {}
-
-    def add(package: str, label: str | None, why: str) -> None:
-        if package not in package_modules:
-            return  # a third-party app (django.contrib...) or a path outside the project
-        current = apps.get(package)
-        chosen = label or (current[0] if current else package.rsplit(".", 1)[-1])
-        apps[package] = (chosen, current[1] if current else why)
-
-    for decl in django.app_configs:
-        package = decl.name
-        label_note = f" (label {decl.label!r})" if decl.label else ""
-        add(package, decl.label, f"AppConfig {decl.class_name} in {decl.path}{label_note}")
-    configs_by_path = {f"{d.module}.{d.class_name}": d for d in django.app_configs}
-    for settings in django.installed_apps:
-        for entry in settings.entries:
-            config = configs_by_path.get(entry)
-            if config is not None:
-                add(config.name, config.label, "")
-            else:
-                add(entry, None, f"in INSTALLED_APPS of {settings.path}")
-    for module in django.model_modules:
-        # The app holds its models module or package: ``app.models``, ``app.models.orders``
-        # and even ``app.models.models`` all belong to ``app``.
-        parts = module.split(".")
-        package = ".".join(parts[: parts.index("models")])
-        if not package:
-            continue
-        if package not in apps:
-            add(package, None, f"has Django models ({module})")
-    _check_unique_labels(apps)
-    return apps
-
-
-def _check_unique_labels(apps: Mapping[str, tuple[str, str]]) -> None:
-    by_label: dict[str, str] = {}
-    for package in sorted(apps):
-        label = apps[package][0]
-        if label in by_label:
-            # Django refuses duplicate labels too; keep both visible by qualifying one.
-            raise ConfigError(
-                "django",
-                "AppConfig.label",
-                f"apps {by_label[label]!r} and {package!r} share the label {label!r}; "
-                "declare components in [tool.seamfinder.components]",
+    for _ in range(_MAX_DESCENTS):
+        assignment = _by_prefix(modules, {p: name for name, p in package_of.items()})
+        sizes: dict[str, int] = defaultdict(int)
+        for module, name in assignment.items():
+            sizes[name] += lines.get(module, 0)
+        largest = max(sorted(sizes), key=lambda n: sizes[n], default=None)
+        if largest is None or sizes[largest] * 2 <= total:
+            return
+        package = package_of[largest]
+        members = [m for m, name in assignment.items() if name == largest]
+        children = _feature_packages(package, members, lines, package_modules)
+        if not children:
+            return
+        share = round(100 * sizes[largest] / total)
+        for child in children:
+            name = f"{largest}.{child.rsplit('.', 1)[-1]}"
+            package_of[name] = child
+            kinds[name] = kinds[largest]
+            reasons[name] = (
+                f"feature package of {package}, which held {share}% of the lines and is a "
+                f"folder of {len(children)} packages (split by default; --depth or declared "
+                "components override)"
             )
-        by_label[label] = package
+
+
+def _feature_packages(
+    package: str, members: list[str], lines: Mapping[str, int], package_modules: set[str]
+) -> list[str]:
+    """The sub-packages of a container package, or [] when it is not one."""
+
+    children = sorted(
+        {
+            f"{package}.{m[len(package) + 1 :].split('.', 1)[0]}"
+            for m in members
+            if m.startswith(package + ".")
+        }
+        & package_modules
+    )
+    inside = sum(
+        lines.get(m, 0) for m in members if any(m == c or m.startswith(c + ".") for c in children)
+    )
+    own = sum(lines.get(m, 0) for m in members)
+    if (
+        len(children) < CONTAINER_MIN_PACKAGES
+        or inside < CONTAINER_PACKAGE_SHARE * own
+        or lines.get(package, 0) > CONTAINER_INIT_LINES
+    ):
+        return []
+    return children
 
 
 def _declared(

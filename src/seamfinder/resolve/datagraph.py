@@ -470,6 +470,15 @@ def _snake(name: str) -> str:
 # --- building the graph ------------------------------------------------------------------
 
 
+def django_model_modules(files: Iterable[FileFacts]) -> frozenset[str]:
+    """Modules defining a class that derives from Django's ``Model`` (through the project's
+    own bases or a library's), abstract ones included: what makes a package an app when no
+    settings say which apps are installed. Components are not known yet, nor needed."""
+
+    resolver = _Resolver(files, lambda _module: "", lambda _module: None)
+    return frozenset(m.facts.module for m in resolver.all_models() if m.framework == "django")
+
+
 def resolve_data(
     files: Iterable[FileFacts],
     component_of: Callable[[str], str],
@@ -494,9 +503,25 @@ def resolve_data(
     )
 
 
-def _access_key(access: DataAccess) -> tuple[str, int, int, str, str, str]:
+def _access_key(
+    access: DataAccess,
+) -> tuple[str, int, int, str, str, str, str, str, str, str]:
+    """A total order: inherited fields share their model's path, line and column, so the
+    field (``detail``), module and scope must break ties, or a set's order would leak."""
+
     loc = access.location
-    return (loc.path, loc.line, loc.column, access.table, access.kind, access.via)
+    return (
+        loc.path,
+        loc.line,
+        loc.column,
+        access.table,
+        access.kind,
+        access.via,
+        access.detail,
+        access.module,
+        access.scope,
+        access.component,
+    )
 
 
 def _definitions(resolver: _Resolver, models: list[_Model]) -> list[ModelDef]:

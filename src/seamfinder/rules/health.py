@@ -59,3 +59,15 @@ def unchecked_contract_option(analysis: Analysis, ctx: RuleContext) -> Iterator[
                 Location(contract.source),
                 (contract.name, option.split(":", 1)[0]),
             )
+
+
+@rule(
+    "SF004",
+    "layout-decision",
+    Severity.INFO,
+    "The layout names one thing twice and seamfinder decided which, as Python or Django does.",
+)
+def layout_decision(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    notes = sorted({*analysis.project.notes, *analysis.components.notes})
+    for note in notes:
+        yield ctx.finding(note.message, Location(note.path), (note.path, note.subject))

@@ -60,7 +60,7 @@ from seamfinder.core.model import (
 from seamfinder.core.project import Project, qualify
 from seamfinder.pipeline.stages import Collected, Resolved
 from seamfinder.resolve.components import ComponentMap
-from seamfinder.resolve.datagraph import DataGraph, resolve_data
+from seamfinder.resolve.datagraph import DataGraph, access_key, resolve_data
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +91,7 @@ def resolve_units(
         components=_merged_components(collected),
         imports=edges,
         models=tuple(sorted(m for part in parts for m in part.models)),
-        accesses=tuple(sorted((a for part in parts for a in part.accesses), key=_access_key)),
+        accesses=tuple(sorted((a for part in parts for a in part.accesses), key=access_key)),
         transactions=tuple(
             sorted((t for part in parts for t in part.transactions), key=lambda t: t.location)
         ),
@@ -510,22 +510,3 @@ def _value(sources: tuple[ValueSource, ...], environment: Mapping[str, str]) -> 
             resolved = expand(environment[value])
             return resolved if resolved and "$" not in resolved else None
     return None
-
-
-def _access_key(
-    access: DataAccess,
-) -> tuple[str, int, int, str, str, str, str, str, str, str]:
-    # Total, as in resolve.datagraph: inherited fields share their model's location.
-    loc = access.location
-    return (
-        loc.path,
-        loc.line,
-        loc.column,
-        access.table,
-        access.kind,
-        access.via,
-        access.detail,
-        access.module,
-        access.scope,
-        access.component,
-    )

@@ -497,13 +497,13 @@ def resolve_data(
             builder.model(m)
     return DataGraph(
         models=tuple(sorted(definitions)),
-        accesses=tuple(sorted(set(builder.accesses), key=_access_key)),
+        accesses=tuple(sorted(set(builder.accesses), key=access_key)),
         transactions=tuple(sorted(builder.transactions, key=lambda t: t.location)),
         tables=tables,
     )
 
 
-def _access_key(
+def access_key(
     access: DataAccess,
 ) -> tuple[str, int, int, str, str, str, str, str, str, str]:
     """A total order: inherited fields share their model's path, line and column, so the
@@ -738,7 +738,7 @@ class _AccessBuilder:
                     location=Location(facts.path, transaction.line, transaction.column),
                     scope=transaction.scope,
                     kind=transaction.kind,
-                    writes=tuple(sorted(set(writes), key=_access_key)),
+                    writes=tuple(sorted(set(writes), key=access_key)),
                 )
             )
 

@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "src" / "seamfinder"
 # library -> the module prefixes allowed to import it (design guide, section 2)
 EDGES = {
     "grimp": ("seamfinder.collect.",),
-    "libcst": ("seamfinder.collect.lower",),
+    "libcst": ("seamfinder.collect.lower", "seamfinder.collect.rewrite_imports"),
     "ast": ("seamfinder.collect.",),
     "sqlglot": ("seamfinder.collect.sql",),
     "yaml": ("seamfinder.collect.",),

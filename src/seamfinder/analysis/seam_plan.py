@@ -131,7 +131,7 @@ def seam_target(analysis: Analysis, component: str, facade: str | None = None) -
     internals = tuple(
         m
         for m in comp.modules
-        if m != facade and not m.startswith(facade + ".") and not any(p.fullmatch(m) for p in public)
+        if not _is_facade(m, facade) and not any(p.fullmatch(m) for p in public)
     )
     inside = set(comp.modules)
     hidden = set(internals)
@@ -142,6 +142,10 @@ def seam_target(analysis: Analysis, component: str, facade: str | None = None) -
     }
     files = tuple(f for f in analysis.project.files if f.module in importing)
     return SeamTarget(comp, facade, path, internals, files)
+
+
+def _is_facade(module: str, facade: str) -> bool:
+    return module == facade or module.startswith(facade + ".")
 
 
 def _facade_path(analysis: Analysis, component: Component, facade: str) -> str:
@@ -190,9 +194,7 @@ def plan_seam(
     remaining.extend(_dynamic(analysis, target, call_strings or {}))
     remaining.extend(_data(analysis, target))
     cycles = introduced_cycles(analysis.imports, target.facade, rewrites, exports)
-    return SeamPlan(
-        target, exports, added, tuple(rewrites), tuple(sorted(set(remaining))), cycles
-    )
+    return SeamPlan(target, exports, added, tuple(rewrites), tuple(sorted(set(remaining))), cycles)
 
 
 def _tail(module: str) -> str:
@@ -204,22 +206,22 @@ def _exports(
 ) -> tuple[tuple[Export, ...], tuple[Export, ...]]:
     """Every export (those already there keep their names) and the new ones.
 
-    A name two modules export is qualified by its module (``models_Error``), so that the
-    facade never binds two objects to one name.
+    When two modules' names would clash, the one imported at more sites keeps the plain
+    name and the others are qualified by their module (``pay_services_Error``), so that
+    the facade never binds two objects to one name.
     """
 
     have = {e.key: e for e in existing}
     taken = {e.bound for e in existing}
-    new = sorted(set(wanted) - set(have))
-    plain = Counter(name or _tail(module) for module, name in new)
+    sites = Counter(key for key in wanted if key not in have)
     added: list[Export] = []
-    for module, name in new:
+    for module, name in sorted(sites, key=lambda k: (-sites[k], k)):
         bound = name or _tail(module)
-        if plain[bound] > 1 or bound in taken:
+        if bound in taken:
             bound = module.replace(".", "_") + (f"_{name}" if name else "")
         taken.add(bound)
         added.append(Export(module, name, bound))
-    return tuple(sorted([*existing, *added])), tuple(added)
+    return tuple(sorted([*existing, *added])), tuple(sorted(added))
 
 
 def _unrewritable(source: SourceFile, site: FoundImport, facade: str) -> Remaining:
@@ -336,14 +338,23 @@ def _entities(analysis: Analysis) -> dict[str, str]:
 
 
 def _function_name(kind: str, detail: str, entity: str) -> str:
+    many = _plural(entity)
     if kind == "relation":
         return f"get_{entity}"  # the foreign key becomes an id, looked up through the facade
     if kind == "raw-sql":
-        return f"find_{entity}s" if detail == "read" else f"update_{entity}s"
+        return f"find_{many}" if detail == "read" else f"update_{many}"
     verb = _VERBS.get(detail)
     if verb is None:
-        return f"find_{entity}s" if kind == "read" else f"update_{entity}s"
-    return f"{verb}_{entity}s" if verb in ("count",) else f"{verb}_{entity}"
+        return f"find_{many}" if kind == "read" else f"update_{many}"
+    return f"{verb}_{many}" if verb == "count" else f"{verb}_{entity}"
+
+
+def _plural(noun: str) -> str:
+    if re.search(r"(s|x|z|ch|sh)$", noun):
+        return noun + "es"
+    if re.search(r"[^aeiou]y$", noun):
+        return noun[:-1] + "ies"
+    return noun + "s"
 
 
 def introduced_cycles(
@@ -417,9 +428,7 @@ def component_specs(analysis: Analysis, component: str, public: str) -> tuple[Co
 
 def _outermost(modules: Sequence[str]) -> tuple[str, ...]:
     kept = set(modules)
-    return tuple(
-        m for m in sorted(modules) if not any(p in kept for p in _parents(m))
-    )
+    return tuple(m for m in sorted(modules) if not any(p in kept for p in _parents(m)))
 
 
 def _parents(module: str) -> list[str]:

@@ -65,7 +65,11 @@ def seam(options: RunOptions, request: SeamRequest, inputs: Inputs | None = None
     modules = {f.module for f in project.files}
     texts: dict[str, str] = {}
     found: dict[str, tuple[FoundImport, ...]] = {}
-    unparsable: dict[str, str] = {}
+    unparsable = {
+        f.path: f"cannot be parsed ({f.reason}): its imports were not read"
+        for f in analysis.failures
+        if analysis.components.component_of(_module_of(analysis, f.path)) != request.component
+    }
     for source in target.importers:
         text = _read(project.absolute(source.path), unparsable, source.path)
         if text is None:
@@ -83,11 +87,9 @@ def seam(options: RunOptions, request: SeamRequest, inputs: Inputs | None = None
     config_path = _config_path(project.root, request.config_file)
     shown_config = _shown(config_path, project.root)
     if plan.cycles:
-        return SeamOutcome(
-            project.display_root, plan, (), "", 0, _sorted(unparsable), shown_config
-        )
+        return SeamOutcome(project.display_root, plan, (), "", 0, _sorted(unparsable), shown_config)
     new_texts, rewritten = _rewrite(plan, texts, modules, unparsable)
-    if plan.added:
+    if plan.added or not old_facade:  # a boundary with nothing through it yet is one too
         new_texts[target.facade_path] = facade_source(request.component, plan.exports)
     old_texts: dict[str, str] = {**texts, target.facade_path: old_facade}
     config_error = ""
@@ -107,13 +109,17 @@ def seam(options: RunOptions, request: SeamRequest, inputs: Inputs | None = None
         root=project.display_root,
         plan=plan,
         changed=changed,
-        diff="".join(line for p in changed for line in _diff(p, old_texts.get(p, ""), new_texts[p])),
+        diff="".join(_diff(p, old_texts.get(p, ""), new_texts[p]) for p in changed),
         imports_rewritten=rewritten,
         unparsable=_sorted(unparsable),
         config_path=shown_config,
         config_error=config_error,
         applied=request.apply,
     )
+
+
+def _module_of(analysis: Analysis, path: str) -> str:
+    return next((f.module for f in analysis.project.files if f.path == path), "")
 
 
 def _sorted(reasons: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
@@ -166,9 +172,7 @@ def _existing_facade(
     return text, found
 
 
-def _call_strings(
-    analysis: Analysis, target: SeamTarget
-) -> dict[tuple[str, int], tuple[str, ...]]:
+def _call_strings(analysis: Analysis, target: SeamTarget) -> dict[tuple[str, int], tuple[str, ...]]:
     """The string arguments at the dynamic-import sites into the component's internals."""
 
     hidden = set(target.internals)
@@ -252,13 +256,13 @@ def _config_edit(analysis: Analysis, target: SeamTarget, path: Path) -> tuple[st
     return old, declare_components(old, prefix, specs)
 
 
-def _diff(path: str, old: str, new: str) -> list[str]:
-    lines = list(
-        difflib.unified_diff(
-            old.splitlines(keepends=True),
-            new.splitlines(keepends=True),
-            "/dev/null" if not old else f"a/{path}",
-            f"b/{path}",
-        )
+def _diff(path: str, old: str, new: str) -> str:
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True),
+        new.splitlines(keepends=True),
+        "/dev/null" if not old else f"a/{path}",
+        f"b/{path}",
     )
-    return [line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines]
+    return "".join(
+        line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n" for line in lines
+    )

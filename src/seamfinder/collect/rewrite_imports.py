@@ -207,8 +207,6 @@ def _import_names(node: cst.Import, place: _Place, line: int) -> list[FoundImpor
 def _facade_module(node: cst.ImportFrom, place: _Place, facade: str) -> dict[str, object]:
     """``module`` and ``relative`` of an ImportFrom naming the facade, relative if it was."""
 
-    import libcst as cst
-
     level = len(node.relative)
     if level:
         base = absolute_module("." * level, place.importer, place.is_package)
@@ -232,9 +230,9 @@ def _exported_alias(alias: cst.ImportAlias, taken: str, exported: str) -> cst.Im
 
     import libcst as cst
 
-    if alias.asname is not None or exported == taken.split(".")[-1]:
+    if alias.asname is not None or exported == taken.rsplit(".", maxsplit=1)[-1]:
         return alias.with_changes(name=cst.Name(exported))
-    bound = taken.split(".")[-1]
+    bound = taken.rsplit(".", maxsplit=1)[-1]
     return alias.with_changes(name=cst.Name(exported), asname=cst.AsName(name=cst.Name(bound)))
 
 
@@ -289,8 +287,8 @@ def _rewrite_from(
     if not moved:
         return [statement]
     target = _facade_module(statement, place, facade)
-    if not kept:
-        return [statement.with_changes(**target)]
+    if not kept:  # the names keep their commas, so the layout stays as it was
+        return [statement.with_changes(names=moved, **target)]
     # Parentheses are only needed while the list spans lines; keep them on both halves.
     first = statement.with_changes(names=_split_aliases(kept))
     second = statement.with_changes(names=_split_aliases(moved), **target)

@@ -48,7 +48,9 @@ def declare_components(text: str, prefix: str, specs: Sequence[ComponentSpec]) -
     expected = copy.deepcopy(data)
     for spec in specs:
         current = _components(data, prefix).get(spec.name)
-        wanted = {"modules": list(spec.modules), **({"public": list(spec.public)} if spec.public else {})}
+        wanted: dict[str, Any] = {"modules": list(spec.modules)}
+        if spec.public:
+            wanted["public"] = list(spec.public)
         if _as_table(current) == wanted:
             continue
         if current is None:
@@ -71,7 +73,8 @@ def declare_components(text: str, prefix: str, specs: Sequence[ComponentSpec]) -
 
 def _parse(text: str, what: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
+        data: dict[str, Any] = tomllib.loads(text)
+        return data
     except tomllib.TOMLDecodeError as exc:
         raise ConfigEditError(f"{what} is not valid TOML: {exc}") from None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from seamfinder.analysis.seam_plan import Remaining, SeamOutcome
+from seamfinder.analysis.seam_plan import Export, Remaining, SeamOutcome
 from seamfinder.core.version import __version__
 
 _SHOWN_REMAINING = 40
@@ -99,11 +99,13 @@ def summary_lines(outcome: SeamOutcome) -> list[str]:
         f"statement(s) rewritten, {len(plan.exports)} name(s) in the interface "
         f"({len(plan.added)} new)"
     )
-    lines.extend(f"  {e.symbol}" + (f" as {e.bound}" if e.bound != (e.name or e.symbol.rsplit('.', 1)[-1]) else "") for e in plan.exports)
+    lines.extend(f"  {e.symbol}{_renamed(e)}" for e in plan.exports)
     if outcome.config_error:
         lines.append(f"Configuration not edited: {outcome.config_error}")
     elif outcome.changed and outcome.config_path in outcome.changed:
-        lines.append(f"{outcome.config_path}: {name} declares {target.facade} public (SF105 guards it)")
+        lines.append(
+            f"{outcome.config_path}: {name} declares {target.facade} public (SF105 guards it)"
+        )
     for path, reason in outcome.unparsable:
         lines.append(f"Left alone: {path}: {reason}")
     lines.extend(_remaining_lines(plan.remaining))
@@ -112,6 +114,11 @@ def summary_lines(outcome: SeamOutcome) -> list[str]:
     elif not outcome.changed:
         lines.append("Nothing to change: the boundary already goes through the facade.")
     return lines
+
+
+def _renamed(export: Export) -> str:
+    plain = export.name or export.module.rsplit(".", 1)[-1]
+    return f" (as {export.bound})" if export.bound != plain else ""
 
 
 def _remaining_lines(remaining: tuple[Remaining, ...]) -> list[str]:

@@ -486,9 +486,12 @@ def facade_source(component: str, exports: Sequence[Export]) -> str:
     ]
     for source in sorted(by_source):
         lines.extend(_from_line(source, sorted(by_source[source], key=str.lower)))
-    lines.extend(["", "__all__ = ["])
-    lines.extend(f'    "{e.bound}",' for e in sorted(exports, key=lambda e: e.bound))
-    lines.append("]")
+    names = sorted(e.bound for e in exports)
+    if plain or by_source:
+        lines.append("")
+    lines.append("__all__ = [" if names else "__all__: list[str] = []")
+    if names:
+        lines.extend([*(f'    "{name}",' for name in names), "]"])
     return "\n".join(lines) + "\n"
 
 

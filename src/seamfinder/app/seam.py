@@ -63,26 +63,8 @@ def seam(options: RunOptions, request: SeamRequest, inputs: Inputs | None = None
     target = seam_target(analysis, request.component, request.facade)
     project = analysis.project
     modules = {f.module for f in project.files}
-    texts: dict[str, str] = {}
-    found: dict[str, tuple[FoundImport, ...]] = {}
-    unparsable = {
-        f.path: f"cannot be parsed ({f.reason}): its imports were not read"
-        for f in analysis.failures
-        if analysis.components.component_of(_module_of(analysis, f.path)) != request.component
-    }
-    for source in target.importers:
-        text = _read(project.absolute(source.path), unparsable, source.path)
-        if text is None:
-            continue
-        result = find_imports(
-            text, source.module, source.is_package, modules, set(target.internals)
-        )
-        if isinstance(result, Unparsable):
-            unparsable[source.path] = result.reason
-        elif result:
-            texts[source.path], found[source.path] = text, result
-    facade_file = project.absolute(target.facade_path)
-    old_facade, existing = _existing_facade(facade_file, target, modules)
+    texts, found, unparsable = _survey(analysis, target, modules)
+    old_facade, existing = _existing_facade(project.absolute(target.facade_path), target, modules)
     plan = plan_seam(analysis, target, found, existing, _call_strings(analysis, target))
     config_path = _config_path(project.root, request.config_file)
     shown_config = _shown(config_path, project.root)
@@ -95,16 +77,13 @@ def seam(options: RunOptions, request: SeamRequest, inputs: Inputs | None = None
     config_error = ""
     try:
         old_config, new_config = _config_edit(analysis, target, config_path)
-        if new_config != old_config:
-            old_texts[shown_config] = old_config
-            new_texts[shown_config] = new_config
+        old_texts[shown_config], new_texts[shown_config] = old_config, new_config
     except (ConfigEditError, SeamError) as exc:
         config_error = str(exc)
     changed = tuple(sorted(p for p in new_texts if new_texts[p] != old_texts.get(p, "")))
     if request.apply:
         for path in changed:
-            target_file = config_path if path == shown_config else project.absolute(path)
-            _write(target_file, new_texts[path])
+            _write(config_path if path == shown_config else project.absolute(path), new_texts[path])
     return SeamOutcome(
         root=project.display_root,
         plan=plan,
@@ -116,6 +95,33 @@ def seam(options: RunOptions, request: SeamRequest, inputs: Inputs | None = None
         config_error=config_error,
         applied=request.apply,
     )
+
+
+def _survey(
+    analysis: Analysis, target: SeamTarget, modules: set[str]
+) -> tuple[dict[str, str], dict[str, tuple[FoundImport, ...]], dict[str, str]]:
+    """Each importer's text and what it imports from the internals, by path; and the files
+    left alone, with why (those the analysis could not parse included)."""
+
+    unparsable = {
+        f.path: f"cannot be parsed ({f.reason}): its imports were not read"
+        for f in analysis.failures
+        if analysis.components.component_of(_module_of(analysis, f.path)) != target.component.name
+    }
+    texts: dict[str, str] = {}
+    found: dict[str, tuple[FoundImport, ...]] = {}
+    for source in target.importers:
+        text = _read(analysis.project.absolute(source.path), unparsable, source.path)
+        if text is None:
+            continue
+        result = find_imports(
+            text, source.module, source.is_package, modules, set(target.internals)
+        )
+        if isinstance(result, Unparsable):
+            unparsable[source.path] = result.reason
+        elif result:
+            texts[source.path], found[source.path] = text, result
+    return texts, found, unparsable
 
 
 def _module_of(analysis: Analysis, path: str) -> str:

@@ -183,6 +183,18 @@ def test_a_module_of_that_name_seamfinder_did_not_write_is_never_overwritten(
     assert "choose another facade with --facade MODULE" in result.output
 
 
+def test_the_orders_facade_would_close_a_cycle_through_billing_so_nothing_is_written(
+    shop: Path,
+) -> None:
+    # payments.services imports orders.models; through orders.api it would also import
+    # orders.views (re-exported for shop.urls), which imports payments.services.
+    before = snapshot(shop)
+    result = run("seam", "orders", ".", "--apply")
+    assert result.exit_code == 1, result.output
+    assert "orders.api -> orders.views -> payments.services -> orders.api" in result.stdout
+    assert snapshot(shop) == before
+
+
 SMALL = {
     "pay/__init__.py": "",
     "pay/models.py": "class Payment:\n    pass\n\n\nclass Error(Exception):\n    pass\n",

@@ -89,8 +89,9 @@ def summary_lines(outcome: SeamOutcome) -> list[str]:
         lines.append(f"Not written: the facade would close {len(plan.cycles)} new import cycle(s):")
         lines.extend(f"  {' -> '.join(cycle)}" for cycle in plan.cycles)
         lines.append(
-            "  Break them first (seamfinder extract shows the imports), or choose fewer "
-            "importers; nothing was changed."
+            "  The facade imports every module it re-exports, so each importer would import "
+            "them all. Nothing was changed: break the cycle first (an import moved into the "
+            "function that uses it), then run seam again."
         )
         return lines
     verb = "changed" if outcome.applied else "to change"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from seamfinder.analysis.seam_plan import Export, FileRewrite, facade_source, introduced_cycles
+from seamfinder.analysis.seam_plan import FileRewrite, facade_source, introduced_cycles
 from seamfinder.collect.rewrite_imports import FoundImport
+from seamfinder.core.model import FacadeExport as Export
 from seamfinder.core.model import ImportEdge, ImportScope, Location
 
 FACADE = "pay.api"

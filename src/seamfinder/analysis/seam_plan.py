@@ -35,9 +35,11 @@ from seamfinder.core.errors import SeamfinderError
 from seamfinder.core.model import (
     ROOT_COMPONENT,
     Component,
+    FacadeExport,
     ImportEdge,
     ImportScope,
     Location,
+    SeamWork,
     SourceFile,
 )
 from seamfinder.resolve.components import module_pattern
@@ -66,35 +68,6 @@ class SeamTarget:
 
 
 @dataclass(frozen=True, slots=True, order=True)
-class Export:
-    """One name the facade binds: ``module``'s ``name`` (the module itself if "")."""
-
-    module: str
-    name: str
-    bound: str  # the name in the facade
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.module, self.name)
-
-    @property
-    def symbol(self) -> str:
-        return f"{self.module}.{self.name}" if self.name else self.module
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Remaining:
-    """A use of the component's internals the rewrite cannot route through the facade."""
-
-    location: Location
-    importer: str
-    kind: str  # dynamic import, star import, plain import, read, write, relation, raw-sql
-    target: str  # what it reaches: a module, a symbol, or a table
-    suggestion: str  # the name to add to the facade for it
-    detail: str = ""
-
-
-@dataclass(frozen=True, slots=True, order=True)
 class FileRewrite:
     """The import sites of one file that the rewrite points at the facade."""
 
@@ -106,10 +79,10 @@ class FileRewrite:
 @dataclass(frozen=True, slots=True)
 class SeamPlan:
     target: SeamTarget
-    exports: tuple[Export, ...]  # everything the facade binds after the seam
-    added: tuple[Export, ...]  # the exports this run adds (empty: facade unchanged)
+    exports: tuple[FacadeExport, ...]  # everything the facade binds after the seam
+    added: tuple[FacadeExport, ...]  # the exports this run adds (empty: facade unchanged)
     rewrites: tuple[FileRewrite, ...]
-    remaining: tuple[Remaining, ...]
+    remaining: tuple[SeamWork, ...]
     cycles: tuple[tuple[str, ...], ...]  # new import cycles, each from the facade back to it
 
 
@@ -180,7 +153,7 @@ def plan_seam(
 
     by_path = {f.path: f for f in target.importers}
     rewrites: list[FileRewrite] = []
-    remaining: list[Remaining] = []
+    remaining: list[SeamWork] = []
     for path in sorted(found):
         source = by_path[path]
         sites = tuple(s for s in found[path] if s.rewritable)
@@ -189,7 +162,7 @@ def plan_seam(
         remaining.extend(
             _unrewritable(source, s, target.facade) for s in found[path] if not s.rewritable
         )
-    have = [Export(f.module, f.name, f.alias or f.name or _tail(f.module)) for f in existing]
+    have = [FacadeExport(f.module, f.name, f.alias or f.name or _tail(f.module)) for f in existing]
     exports, added = _exports(have, (s.key for r in rewrites for s in r.sites))
     remaining.extend(_dynamic(analysis, target, call_strings or {}))
     remaining.extend(_data(analysis, target))
@@ -202,8 +175,8 @@ def _tail(module: str) -> str:
 
 
 def _exports(
-    existing: Sequence[Export], wanted: Iterable[tuple[str, str]]
-) -> tuple[tuple[Export, ...], tuple[Export, ...]]:
+    existing: Sequence[FacadeExport], wanted: Iterable[tuple[str, str]]
+) -> tuple[tuple[FacadeExport, ...], tuple[FacadeExport, ...]]:
     """Every export (those already there keep their names) and the new ones.
 
     When two modules' names would clash, the one imported at more sites keeps the plain
@@ -214,20 +187,20 @@ def _exports(
     have = {e.key: e for e in existing}
     taken = {e.bound for e in existing}
     sites = Counter(key for key in wanted if key not in have)
-    added: list[Export] = []
+    added: list[FacadeExport] = []
     for module, name in sorted(sites, key=lambda k: (-sites[k], k)):
         bound = name or _tail(module)
         if bound in taken:
             bound = module.replace(".", "_") + (f"_{name}" if name else "")
         taken.add(bound)
-        added.append(Export(module, name, bound))
+        added.append(FacadeExport(module, name, bound))
     return tuple(sorted([*existing, *added])), tuple(sorted(added))
 
 
-def _unrewritable(source: SourceFile, site: FoundImport, facade: str) -> Remaining:
+def _unrewritable(source: SourceFile, site: FoundImport, facade: str) -> SeamWork:
     location = Location(source.path, site.line)
     if site.name == "*":
-        return Remaining(
+        return SeamWork(
             location,
             source.module,
             "star import",
@@ -236,7 +209,7 @@ def _unrewritable(source: SourceFile, site: FoundImport, facade: str) -> Remaini
             f"from {site.module} import *",
         )
     bound = site.name or _tail(site.module)
-    return Remaining(
+    return SeamWork(
         location,
         source.module,
         "plain import",
@@ -248,7 +221,7 @@ def _unrewritable(source: SourceFile, site: FoundImport, facade: str) -> Remaini
 
 def _dynamic(
     analysis: Analysis, target: SeamTarget, strings: Mapping[tuple[str, int], tuple[str, ...]]
-) -> list[Remaining]:
+) -> list[SeamWork]:
     hidden = set(target.internals)
     inside = set(target.component.modules)
     found = []
@@ -262,7 +235,7 @@ def _dynamic(
         name = _loaded_name(args) or _tail(edge.imported)
         written = ", ".join(repr(a) for a in args)
         found.append(
-            Remaining(
+            SeamWork(
                 Location(loc.path, loc.line),
                 edge.importer,
                 "dynamic import",
@@ -302,12 +275,12 @@ _VERBS = {
 }
 
 
-def _data(analysis: Analysis, target: SeamTarget) -> list[Remaining]:
+def _data(analysis: Analysis, target: SeamTarget) -> list[SeamWork]:
     """Cross-boundary data access into the component's tables, one item per site."""
 
     owners = owners_by_table(analysis.tables)
     entity = _entities(analysis)
-    seen: dict[tuple[str, int, str], Remaining] = {}
+    seen: dict[tuple[str, int, str], SeamWork] = {}
     for item in foreign_accesses(analysis.data_access, owners, _DATA_KINDS):
         access = item.access
         if item.owner != target.component.name or access.via in _NAMING_VIAS:
@@ -315,7 +288,7 @@ def _data(analysis: Analysis, target: SeamTarget) -> list[Remaining]:
         name = entity.get(access.table, access.table)
         loc = access.location
         where = f" in {access.scope}" if access.scope else ""
-        remaining = Remaining(
+        remaining = SeamWork(
             Location(loc.path, loc.line),
             access.module,
             access.kind,
@@ -361,7 +334,7 @@ def introduced_cycles(
     edges: Iterable[ImportEdge],
     facade: str,
     rewrites: Sequence[FileRewrite],
-    exports: Sequence[Export],
+    exports: Sequence[FacadeExport],
 ) -> tuple[tuple[str, ...], ...]:
     """Import cycles through the facade between modules that were not in a cycle before.
 
@@ -456,7 +429,7 @@ def _check_same_assignment(analysis: Analysis, specs: Sequence[ComponentSpec]) -
         )
 
 
-def facade_source(component: str, exports: Sequence[Export]) -> str:
+def facade_source(component: str, exports: Sequence[FacadeExport]) -> str:
     """The text of the facade module: a docstring, one import per module, ``__all__``."""
 
     by_source: dict[str, list[str]] = defaultdict(list)
@@ -500,18 +473,3 @@ def _from_line(source: str, names: Sequence[str]) -> list[str]:
     if len(line) <= _LINE_LIMIT:
         return [line]
     return [f"from {source} import (", *(f"    {n}," for n in names), ")"]
-
-
-@dataclass(frozen=True, slots=True)
-class SeamOutcome:
-    """What a seam run did, or would do: the plan, the files it changes and their diff."""
-
-    root: str
-    plan: SeamPlan
-    changed: tuple[str, ...]  # paths relative to the root, the configuration's included
-    diff: str  # unified, every changed file
-    imports_rewritten: int  # import statements pointed at the facade
-    unparsable: tuple[tuple[str, str], ...]  # (path, reason): files left alone
-    config_path: str
-    config_error: str = ""  # why the configuration could not be edited, if it could not
-    applied: bool = False

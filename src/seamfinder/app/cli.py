@@ -232,13 +232,20 @@ def _one_format(document: str) -> Callable[[F], F]:
 
 
 def _documents() -> dict[str, type]:
-    from seamfinder.core.model import CandidateList, ExtractionSheet, Report, RuleCatalog
+    from seamfinder.core.model import (
+        CandidateList,
+        ExtractionSheet,
+        Report,
+        RuleCatalog,
+        SeamOutcome,
+    )
 
     return {
         "report": Report,
         "candidates": CandidateList,
         "extraction": ExtractionSheet,
         "catalog": RuleCatalog,
+        "seam": SeamOutcome,
     }
 
 
@@ -447,3 +454,41 @@ def extract(
     """
 
     return commands.extract(project, component, with_, without, _single(format_name, output))
+
+
+@main.command(
+    epilog="Examples:\n\n  seamfinder seam billing fixtures/django_shop\n\n"
+    "  seamfinder seam billing . --apply\n\n"
+    "  seamfinder seam billing . --facade payments.interface --format json"
+)
+@click.argument("component")
+@_project_options
+@click.option(
+    "--facade",
+    metavar="MODULE",
+    help="The facade module to write (default: the component's package .api).",
+)
+@click.option("--apply", "apply_", is_flag=True, help="Write the changes (default: show the diff).")
+@_one_format("seam")
+@_handle_errors
+def seam(
+    component: str,
+    project: ProjectArgs,
+    facade: str | None,
+    apply_: bool,
+    format_name: str,
+    output: Path | None,
+) -> Printed:
+    """Route every import of COMPONENT's internals through one facade module.
+
+    The names other components import from COMPONENT become its public interface: a
+    facade re-exports them, importers are rewritten to use it, and the configuration
+    declares it public so that SF105 keeps the boundary. Imports by string and data
+    access that cannot be rewritten are listed as the remaining work. Exits 1 when the
+    facade would close a new import cycle (nothing is written then).
+    """
+
+    from seamfinder.app.seam import SeamRequest
+
+    request = SeamRequest(component, facade, apply_, project.config_file)
+    return commands.seam(project, request, _single(format_name, output))

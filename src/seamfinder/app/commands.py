@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from seamfinder.app import baseline, gitdiff
-from seamfinder.app.gate import EXIT_CLEAN, Gate, exit_code, judge, rebaselined
+from seamfinder.app.gate import EXIT_CLEAN, EXIT_FINDINGS, Gate, exit_code, judge, rebaselined
 from seamfinder.config.settings import Config, load_config
 from seamfinder.core.errors import SeamfinderError
 from seamfinder.core.model import CandidateList, RuleCatalog
 
 if TYPE_CHECKING:
+    from seamfinder.app.seam import SeamRequest
     from seamfinder.pipeline.remember import CachedRun, Output
     from seamfinder.report import Document, RenderOptions
 
@@ -172,6 +173,16 @@ def extract(
     _config, run = _prepare(project)
     sheet = extraction(run.options, component, with_, without, run.inputs)
     return Printed(_write(sheet, output))
+
+
+def seam(project: ProjectArgs, request: SeamRequest, output: OutputArgs) -> Printed:
+    """The diff and summary of a seam (written with ``request.apply``); 1 on a new cycle."""
+
+    from seamfinder.app.seam import make_seam
+
+    _config, run = _prepare(project, seams=False)
+    outcome = make_seam(run.options, request, run.inputs)
+    return Printed(_write(outcome, output), code=EXIT_FINDINGS if outcome.cycles else EXIT_CLEAN)
 
 
 def rule_list(output: OutputArgs) -> Printed:
@@ -333,4 +344,5 @@ __all__ = [
     "extract",
     "record_baseline",
     "rule_list",
+    "seam",
 ]

@@ -12,13 +12,12 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from seamfinder.analysis.seam_plan import (
     MARKER,
     SeamError,
-    SeamOutcome,
     SeamPlan,
     SeamTarget,
     component_specs,
@@ -37,8 +36,8 @@ from seamfinder.collect.rewrite_imports import (
 from seamfinder.config.declare import PYPROJECT_PREFIX, ConfigEditError, declare_components
 from seamfinder.config.options import RunOptions
 from seamfinder.config.settings import find_config_file
-from seamfinder.core.model import ImportScope
-from seamfinder.pipeline.remember import Inputs
+from seamfinder.core.model import ImportScope, SeamOutcome
+from seamfinder.pipeline.inputs import Inputs
 from seamfinder.pipeline.run import analyse
 
 _BOM = b"\xef\xbb\xbf"
@@ -54,7 +53,9 @@ class SeamRequest:
     config_file: Path | None = None  # the configuration to edit; None: the project's own
 
 
-def seam(options: RunOptions, request: SeamRequest, inputs: Inputs | None = None) -> SeamOutcome:
+def make_seam(
+    options: RunOptions, request: SeamRequest, inputs: Inputs | None = None
+) -> SeamOutcome:
     """Plan the seam, and write it when ``request.apply`` (and no new cycle stands in the way)."""
 
     analysis, _facts = analyse(options, inputs)
@@ -69,7 +70,7 @@ def seam(options: RunOptions, request: SeamRequest, inputs: Inputs | None = None
     config_path = _config_path(project.root, request.config_file)
     shown_config = _shown(config_path, project.root)
     if plan.cycles:
-        return SeamOutcome(project.display_root, plan, (), "", 0, _sorted(unparsable), shown_config)
+        return replace(_outcome(project.display_root, plan), unparsable=_sorted(unparsable))
     new_texts, rewritten = _rewrite(plan, texts, modules, unparsable)
     if plan.added or not old_facade:  # a boundary with nothing through it yet is one too
         new_texts[target.facade_path] = facade_source(request.component, plan.exports)
@@ -84,9 +85,8 @@ def seam(options: RunOptions, request: SeamRequest, inputs: Inputs | None = None
     if request.apply:
         for path in changed:
             _write(config_path if path == shown_config else project.absolute(path), new_texts[path])
-    return SeamOutcome(
-        root=project.display_root,
-        plan=plan,
+    return replace(
+        _outcome(project.display_root, plan),
         changed=changed,
         diff="".join(_diff(p, old_texts.get(p, ""), new_texts[p]) for p in changed),
         imports_rewritten=rewritten,
@@ -94,6 +94,22 @@ def seam(options: RunOptions, request: SeamRequest, inputs: Inputs | None = None
         config_path=shown_config,
         config_error=config_error,
         applied=request.apply,
+    )
+
+
+def _outcome(root: str, plan: SeamPlan) -> SeamOutcome:
+    """The plan as the outcome a reporter reads (what was done is added by the caller)."""
+
+    target = plan.target
+    return SeamOutcome(
+        root=root,
+        component=target.component.name,
+        facade=target.facade,
+        facade_path=target.facade_path,
+        exports=plan.exports,
+        added=plan.added,
+        remaining=plan.remaining,
+        cycles=plan.cycles,
     )
 
 

@@ -663,3 +663,53 @@ class RuleCatalog:
     """What ``seamfinder rules`` shows: every rule, in code order."""
 
     rules: tuple[RuleInfo, ...]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class FacadeExport:
+    """One name a seam's facade binds: ``module``'s ``name`` (the module itself if "")."""
+
+    module: str
+    name: str
+    bound: str  # the name in the facade
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.module, self.name)
+
+    @property
+    def symbol(self) -> str:
+        return f"{self.module}.{self.name}" if self.name else self.module
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SeamWork:
+    """A use of a component's internals that a seam cannot route through its facade."""
+
+    location: Location
+    importer: str
+    kind: str  # dynamic import, star import, plain import, read, write, relation, raw-sql
+    target: str  # what it reaches: a module, a symbol, or a table
+    suggestion: str  # the name to add to the facade for it
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SeamOutcome:
+    """What ``seamfinder seam`` did, or would do: the facade, the files and their diff."""
+
+    root: str
+    component: str
+    facade: str  # dotted module
+    facade_path: str  # relative to the root
+    exports: tuple[FacadeExport, ...]  # everything the facade binds after the seam
+    added: tuple[FacadeExport, ...]  # the exports this run adds
+    remaining: tuple[SeamWork, ...]
+    cycles: tuple[tuple[str, ...], ...]  # new import cycles (then nothing is written)
+    changed: tuple[str, ...] = ()  # paths relative to the root, the configuration's included
+    diff: str = ""  # unified, every changed file
+    imports_rewritten: int = 0  # import statements pointed at the facade
+    unparsable: tuple[tuple[str, str], ...] = ()  # (path, reason): files left alone
+    config_path: str = ""
+    config_error: str = ""  # why the configuration could not be edited, if it could not
+    applied: bool = False

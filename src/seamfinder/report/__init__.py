@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from seamfinder.core.model import CandidateList, ExtractionSheet, Report, RuleCatalog
+from seamfinder.core.model import CandidateList, ExtractionSheet, Report, RuleCatalog, SeamOutcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +26,8 @@ class RenderOptions:
     findings_only: bool = False  # ``check``: the findings and the count, not the whole report
 
 
-Document = Report | CandidateList | ExtractionSheet | RuleCatalog
-D = TypeVar("D", Report, CandidateList, ExtractionSheet, RuleCatalog)
+Document = Report | CandidateList | ExtractionSheet | RuleCatalog | SeamOutcome
+D = TypeVar("D", Report, CandidateList, ExtractionSheet, RuleCatalog, SeamOutcome)
 Renderer = Callable[[Any, RenderOptions], str]
 _REGISTRY: dict[type, dict[str, Renderer]] = {}
 
@@ -200,6 +200,20 @@ def _catalog_json(catalog: RuleCatalog, options: RenderOptions) -> str:
     from seamfinder.report.catalog import render_catalog
 
     return render_catalog(catalog.rules, "json")
+
+
+@register(SeamOutcome, "terminal")
+def _seam_terminal(outcome: SeamOutcome, options: RenderOptions) -> str:
+    from seamfinder.report.seam import render_seam_terminal
+
+    return render_seam_terminal(outcome, color=options.color)
+
+
+@register(SeamOutcome, "json")
+def _seam_json(outcome: SeamOutcome, options: RenderOptions) -> str:
+    from seamfinder.report.seam import render_seam_json
+
+    return render_seam_json(outcome)
 
 
 FORMATS = formats_of(Report)

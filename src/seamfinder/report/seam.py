@@ -5,39 +5,32 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from seamfinder.analysis.seam_plan import Export, Remaining, SeamOutcome
+from seamfinder.core.model import FacadeExport, SeamOutcome, SeamWork
 from seamfinder.core.version import __version__
 
 _SHOWN_REMAINING = 40
 
 
-def render_seam(outcome: SeamOutcome, format_name: str, *, color: bool = False) -> str:
-    if format_name == "json":
-        return render_seam_json(outcome)
-    return render_seam_terminal(outcome, color=color)
-
-
 def seam_document(outcome: SeamOutcome) -> dict[str, Any]:
-    plan = outcome.plan
-    target = plan.target
     return {
-        "component": target.component.name,
-        "facade": target.facade,
-        "facade_path": target.facade_path,
+        "component": outcome.component,
+        "facade": outcome.facade,
+        "facade_path": outcome.facade_path,
         "applied": outcome.applied,
         "files_changed": list(outcome.changed),
         "imports_rewritten": outcome.imports_rewritten,
         "interface": [
-            {"symbol": e.symbol, "name": e.bound, "new": e in plan.added} for e in plan.exports
+            {"symbol": e.symbol, "name": e.bound, "new": e in outcome.added}
+            for e in outcome.exports
         ],
-        "remaining": [_remaining(r) for r in plan.remaining],
-        "cycles": [list(c) for c in plan.cycles],
+        "remaining": [_remaining(r) for r in outcome.remaining],
+        "cycles": [list(c) for c in outcome.cycles],
         "unparsable": [{"path": p, "reason": r} for p, r in outcome.unparsable],
         "config": {"path": outcome.config_path, "error": outcome.config_error or None},
     }
 
 
-def _remaining(item: Remaining) -> dict[str, Any]:
+def _remaining(item: SeamWork) -> dict[str, Any]:
     return {
         "path": item.location.path,
         "line": item.location.line,
@@ -81,13 +74,13 @@ def render_seam_terminal(outcome: SeamOutcome, *, color: bool = False) -> str:
 
 
 def summary_lines(outcome: SeamOutcome) -> list[str]:
-    plan = outcome.plan
-    target = plan.target
-    name = target.component.name
-    lines = [f"Seam of {name} in {outcome.root}: facade {target.facade} ({target.facade_path})"]
-    if plan.cycles:
-        lines.append(f"Not written: the facade would close {len(plan.cycles)} new import cycle(s):")
-        lines.extend(f"  {' -> '.join(cycle)}" for cycle in plan.cycles)
+    name = outcome.component
+    lines = [f"Seam of {name} in {outcome.root}: facade {outcome.facade} ({outcome.facade_path})"]
+    if outcome.cycles:
+        lines.append(
+            f"Not written: the facade would close {len(outcome.cycles)} new import cycle(s):"
+        )
+        lines.extend(f"  {' -> '.join(cycle)}" for cycle in outcome.cycles)
         lines.append(
             "  The facade imports every module it re-exports, so each importer would import "
             "them all. Nothing was changed: break the cycle first (an import moved into the "
@@ -97,19 +90,19 @@ def summary_lines(outcome: SeamOutcome) -> list[str]:
     verb = "changed" if outcome.applied else "to change"
     lines.append(
         f"{len(outcome.changed)} file(s) {verb}, {outcome.imports_rewritten} import "
-        f"statement(s) rewritten, {len(plan.exports)} name(s) in the interface "
-        f"({len(plan.added)} new)"
+        f"statement(s) rewritten, {len(outcome.exports)} name(s) in the interface "
+        f"({len(outcome.added)} new)"
     )
-    lines.extend(f"  {e.symbol}{_renamed(e)}" for e in plan.exports)
+    lines.extend(f"  {e.symbol}{_renamed(e)}" for e in outcome.exports)
     if outcome.config_error:
         lines.append(f"Configuration not edited: {outcome.config_error}")
     elif outcome.changed and outcome.config_path in outcome.changed:
         lines.append(
-            f"{outcome.config_path}: {name} declares {target.facade} public (SF105 guards it)"
+            f"{outcome.config_path}: {name} declares {outcome.facade} public (SF105 guards it)"
         )
     for path, reason in outcome.unparsable:
         lines.append(f"Left alone: {path}: {reason}")
-    lines.extend(_remaining_lines(plan.remaining))
+    lines.extend(_remaining_lines(outcome.remaining))
     if not outcome.applied and outcome.changed:
         lines.append("Dry run: nothing written. Run again with --apply to write it.")
     elif not outcome.changed:
@@ -117,12 +110,12 @@ def summary_lines(outcome: SeamOutcome) -> list[str]:
     return lines
 
 
-def _renamed(export: Export) -> str:
+def _renamed(export: FacadeExport) -> str:
     plain = export.name or export.module.rsplit(".", 1)[-1]
     return f" (as {export.bound})" if export.bound != plain else ""
 
 
-def _remaining_lines(remaining: tuple[Remaining, ...]) -> list[str]:
+def _remaining_lines(remaining: tuple[SeamWork, ...]) -> list[str]:
     if not remaining:
         return ["Remaining work: none."]
     lines = [f"Remaining work ({len(remaining)}): uses the rewrite cannot route through the facade"]

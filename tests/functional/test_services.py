@@ -207,3 +207,35 @@ def test_service_change_coupling_from_git_history(shop_with_history: Path) -> No
     assert cochange[0]["weight"] == 30 * pair["degree"] // 100 and cochange[0]["count"] == 7
     # Component-level coupling is still there, in its own key.
     assert document["change_coupling"]["level"] == "component"
+
+
+def test_release_commits_are_not_co_change(shop_with_history: Path) -> None:
+    root = shop_with_history
+    day = 20
+    # Six releases touch shipping and orders together: by message, and one by its files
+    # (only lock and version files); none of them makes the two look released in lockstep.
+    for subject in ("release 1.4", "Bump versions", "v2.0.1", "chore(release): 2.1.0", "Release"):
+        touch(root, "services/shipping/shipping/api.py", day)
+        touch(root, "services/orders/orders/api.py", day)
+        git(root, "commit", "-qam", subject, day=day)
+        day += 1
+    for folder in ("services/shipping", "services/orders"):
+        (root / folder / "poetry.lock").write_text(f"# {day}\n", encoding="utf-8")
+        (root / folder / "VERSION").write_text(f"1.{day}\n", encoding="utf-8")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "ship it", day=day)
+    _, document = analyze(root, "--history")
+    coupling = document["service_change_coupling"]
+    assert (coupling["commits"], coupling["commits_release"]) == (15, 6)
+    pairs = {(p["a"], p["b"]) for p in coupling["pairs"]}
+    assert ("orders", "shipping") not in pairs
+    # The same commits count once the patterns are emptied.
+    (root / "seamfinder.toml").write_text(
+        "[history]\nrelease-messages = []\nrelease-files = []\n", encoding="utf-8"
+    )
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "config", day=day + 1)
+    _, document = analyze(root, "--history")
+    coupling = document["service_change_coupling"]
+    assert coupling["commits_release"] == 0
+    assert ("orders", "shipping") in {(p["a"], p["b"]) for p in coupling["pairs"]}

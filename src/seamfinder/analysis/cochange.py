@@ -102,6 +102,7 @@ class Cochange:
     commits_grouped: int  # of those, touching at least one group
     commits_too_large: int  # of those, left out of coupling by max_changeset_size
     options: CochangeOptions
+    commits_release: int = 0  # left out before the analysis: releases (analysis.releases)
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,7 +44,7 @@ from typing import IO
 
 RECORD = b"\x1e"  # starts each commit's header
 FIELD = b"\x1f"  # separates the header's fields
-HEADER_FORMAT = "--format=%x1e%H%x1f%at%x1f%aE%x1f%aN"
+HEADER_FORMAT = "--format=%x1e%H%x1f%at%x1f%aE%x1f%aN%x1f%s"
 # Dependency bots touch every service's lock file in one commit, week after week: their
 # commits are real co-change but say nothing about design, so they are not read.
 BOT = re.compile(
@@ -79,6 +79,7 @@ class Commit:
     author_time: int  # seconds since the epoch (the author date, not the commit date)
     author: str  # pseudonym: a hash of the author's e-mail, stable across runs
     files: tuple[FileChange, ...]  # sorted by path, each path once
+    subject: str = ""  # the first line of the message (release commits are told by it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,7 +273,7 @@ def parse_log(
 ) -> tuple[Commit, ...]:
     """Commits from the NUL-separated output of ``git log -z`` in this module's format.
 
-    Each commit is a header field (RS sha US author-time US e-mail US name), then one field per
+    Each commit is a header field (RS sha US author-time US e-mail US name US subject), then one field per
     file: ``added TAB deleted TAB path`` for ``--numstat`` (``-`` counts for a binary file;
     an empty path means a rename whose old and new paths are the next two fields), or
     ``:modes ids STATUS`` followed by the path (two paths for a rename or copy) for
@@ -294,6 +295,7 @@ def parse_log(
             entry.time,
             entry.author,
             tuple(FileChange(path, a, d) for path, (a, d) in sorted(entry.changes.items())),
+            entry.subject,
         )
         for entry in entries
         if entry.changes and not entry.bot  # renames by bots still count, above
@@ -310,6 +312,7 @@ class _Entry:
     time: int
     author: str
     bot: bool = False
+    subject: str = ""
     changes: dict[str, tuple[int, int]] = field(default_factory=dict)
     renames: list[tuple[str, str]] = field(default_factory=list)
 
@@ -338,12 +341,14 @@ def _entries(tokens: Iterable[bytes], raw: bool) -> Iterator[_Entry]:
         if text.startswith(RECORD):
             if entry is not None:
                 yield entry
-            parts = text[1:].split(FIELD)
+            parts = text[1:].split(FIELD, 4)  # the subject is last: whatever it holds
             sha = parts[0].decode("ascii", "replace")
             when = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
             email = parts[2] if len(parts) > 2 else b""
             name = parts[3] if len(parts) > 3 else b""
-            entry = _Entry(sha, when, _pseudonym(email), bool(BOT.search(email + b" " + name)))
+            subject = parts[4].decode("utf-8", "replace").strip() if len(parts) > 4 else ""
+            bot = bool(BOT.search(email + b" " + name))
+            entry = _Entry(sha, when, _pseudonym(email), bot, subject)
         elif raw and text.startswith(b":"):
             status = text.rsplit(b" ", 1)[-1][:1]
             added = deleted = 0

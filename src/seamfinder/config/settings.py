@@ -9,6 +9,7 @@ suggestion: a typo silently ignored is a rule silently not enforced.
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -72,6 +73,40 @@ class TablesConfig:
     shared: tuple[str, ...] = ()
 
 
+# Release commits (see seamfinder.analysis.releases): searched case-insensitively in a
+# commit's subject ...
+RELEASE_MESSAGES: tuple[str, ...] = (
+    r"^\W*(prepare |preparing |cut |cutting )?releas(e|ed|es|ing)\b\W*(v(ersion)?\W*)?\d+(\.\d+)+",
+    r"\brelease v?\d+\.\d+",
+    r"^\W*releas(e|ing)\W*$",
+    r"\bbump(s|ed|ing)?\b.{0,40}\bversions?\b",
+    r"\bversion bump",
+    r"\bbump(s|ed|ing)?\b.{0,40}\bto v?\d+\.\d+",
+    r"^\W*(chore|build)(\([^)]*\))?!?:\s*(release|bump)\b",
+    r"^\W*\w+\((release|deps|version)\)!?:",
+    r"^\W*v?\d+\.\d+(\.\d+)*([-.+][a-z0-9]+)*\W*$",
+)
+# ... and matched on a changed file's name (not its folder).
+RELEASE_FILES: tuple[str, ...] = (
+    "VERSION",
+    "VERSION.txt",
+    "version.txt",
+    "version.py",
+    "_version.py",
+    "__version__.py",
+    "CHANGELOG*",
+    "CHANGES*",
+    "HISTORY*",
+    "NEWS*",
+    "RELEASE*",
+    "*.lock",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "pnpm-lock.yaml",
+    "go.sum",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class HistoryConfig:
     """``[tool.seamfinder.history]``: change coupling from git (off unless enabled).
@@ -88,6 +123,10 @@ class HistoryConfig:
     min_coupling: int = 30
     max_changeset_size: int = 30
     max_components_per_commit: int | None = 4
+    # Release commits are not co-change: regular expressions searched in the subject, and
+    # names of version and lock files (a commit changing only those is a release).
+    release_messages: tuple[str, ...] = RELEASE_MESSAGES
+    release_files: tuple[str, ...] = RELEASE_FILES
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,7 +421,16 @@ def _history(section: Section) -> HistoryConfig:
         min_coupling=section.integer("min-coupling", default.min_coupling),
         max_changeset_size=section.integer("max-changeset-size", default.max_changeset_size, 1),
         max_components_per_commit=max_groups or None,
+        release_messages=section.strings("release-messages", default.release_messages),
+        release_files=section.strings("release-files", default.release_files),
     )
+    for pattern in history.release_messages:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise section.error(
+                "release-messages", f"{pattern!r} is not a regular expression: {exc}"
+            ) from exc
     if history.max_components_per_commit == 1:
         raise section.error("max-components-per-commit", "expected 0 (no limit) or at least 2")
     if history.min_coupling > 100:

@@ -278,6 +278,7 @@ class HistorySummary:
     grouped: int  # of those, touching at least one component
     too_large: int  # of those, left out of coupling (too many files or components)
     note: str = ""  # e.g. why history is unavailable; empty when all went well
+    releases: int = 0  # read from git but left out as release commits (not in ``commits``)
 
 
 @dataclass(frozen=True, slots=True)

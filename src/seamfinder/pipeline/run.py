@@ -199,7 +199,12 @@ def _history_sections(history: Cochange | str | None) -> dict[str, Any]:
         return {}
     if isinstance(history, str):
         return {"history": HistorySummary(0, 0, 0, history)}
-    summary = HistorySummary(history.commits, history.commits_grouped, history.commits_too_large)
+    summary = HistorySummary(
+        history.commits,
+        history.commits_grouped,
+        history.commits_too_large,
+        releases=history.commits_release,
+    )
     return {"history": summary, "change_coupling": history.coupling, "hotspots": history.churn}
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from seamfinder.analysis.cochange import Cochange, CochangeOptions, analyse_cochange
+from seamfinder.analysis.releases import release_commits
 from seamfinder.collect.django_apps import read_django_setup
 from seamfinder.collect.facts import FileFacts
 from seamfinder.collect.history import Commit, HistoryUnavailable, read_history
@@ -195,11 +196,18 @@ def read_histories(project: Project, config: Config, components: ComponentMap) -
         max_groups=settings.max_components_per_commit,
     )
     excluded = PathMatcher(config.all_excludes).excludes
-    by_component = analyse_cochange(
-        history.commits, path_grouper(project, components, excluded), options
+    # Release commits bump every service's version at once: not co-change (nor churn).
+    releases = release_commits(history.commits, settings.release_messages, settings.release_files)
+    commits = tuple(c for c in history.commits if c.sha not in releases)
+    by_component = replace(
+        analyse_cochange(commits, path_grouper(project, components, excluded), options),
+        commits_release=len(releases),
     )
     by_unit = (
-        analyse_cochange(history.commits, _unit_grouper(project, excluded), options)
+        replace(
+            analyse_cochange(commits, _unit_grouper(project, excluded), options),
+            commits_release=len(releases),
+        )
         if project.units
         else None
     )

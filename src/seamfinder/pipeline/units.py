@@ -446,7 +446,10 @@ def services_view(
         history = HistorySummary(0, 0, 0, cochange)
     elif cochange is not None:
         history = HistorySummary(
-            cochange.commits, cochange.commits_grouped, cochange.commits_too_large
+            cochange.commits,
+            cochange.commits_grouped,
+            cochange.commits_too_large,
+            releases=cochange.commits_release,
         )
     report = ServicesReport(
         services=infos,

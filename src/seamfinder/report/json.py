@@ -113,6 +113,7 @@ def _change_coupling(report: Report) -> dict[str, Any] | None:
         "commits": history.commits,
         "commits_grouped": history.grouped,
         "commits_left_out": history.too_large,
+        "commits_release": history.releases,
         "note": history.note or None,
         "pairs": [
             {
@@ -234,6 +235,7 @@ def _coupling_section(
         "commits": history.commits,
         "commits_grouped": history.grouped,
         "commits_left_out": history.too_large,
+        "commits_release": history.releases,
         "note": history.note or None,
         "pairs": [
             {

@@ -94,7 +94,8 @@ def _history(section: ServicesReport) -> RenderableType:
         Text("Service change coupling (git history)", style="bold"),
         Text(
             f"{history.commits} commits, {history.grouped} touching a service or library, "
-            f"{history.too_large} left out as too large or too sweeping",
+            f"{history.too_large} left out as too large or too sweeping, "
+            f"{history.releases} release commits not counted",
             style="dim",
         ),
     ]

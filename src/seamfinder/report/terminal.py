@@ -88,7 +88,8 @@ def _history(report: Report) -> RenderableType:
     title = Text("Change coupling (git history)", style="bold")
     note = Text(
         f"{history.commits} commits, {history.grouped} touching a component, "
-        f"{history.too_large} left out as too large or too sweeping; degree = shared commits "
+        f"{history.too_large} left out as too large or too sweeping, {history.releases} "
+        "release commits not counted; degree = shared commits "
         "/ average revisions of the pair",
         style="dim",
     )

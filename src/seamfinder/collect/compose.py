@@ -9,6 +9,7 @@ Variable interpolation (``${DB_HOST:-db}``) is kept as written.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,24 +36,34 @@ class ComposeService:
     depends_on: tuple[str, ...]
 
 
-def compose_files(root: Path) -> list[Path]:
-    """The compose files at the root: the standard names, then ``docker-compose.*.yml``."""
+def compose_files(root: Path, found: Sequence[str] | None = None) -> list[Path]:
+    """The compose files: those at the root first (the standard names, then
+    ``docker-compose.*.yml``), then those ``found`` deeper (``deploy/docker-compose/``)."""
 
-    found = [root / name for name in COMPOSE_NAMES if (root / name).is_file()]
+    paths = [root / name for name in COMPOSE_NAMES if (root / name).is_file()]
     for pattern in ("docker-compose.*.yml", "docker-compose.*.yaml", "compose.*.yaml"):
-        found.extend(sorted(p for p in root.glob(pattern) if p not in found))
-    return found
+        paths.extend(sorted(p for p in root.glob(pattern) if p not in paths))
+    deeper = sorted(
+        (p for p in found or () if "/" in p), key=lambda p: (p.count("/"), _standard(p), p)
+    )
+    paths.extend(root / p for p in deeper)
+    return paths
 
 
-def read_compose(root: Path) -> tuple[ComposeService, ...]:
-    """Every service of every compose file at ``root``; the first definition of a name wins
-    its line and build, later files add environment entries (as overrides do)."""
+def _standard(path: str) -> int:
+    return 0 if path.rsplit("/", 1)[-1] in COMPOSE_NAMES else 1
+
+
+def read_compose(root: Path, found: Sequence[str] | None = None) -> tuple[ComposeService, ...]:
+    """Every service of every compose file at ``root`` (and of those ``found`` deeper, see
+    :mod:`seamfinder.collect.deployment`); the first definition of a name wins its line and
+    build, later files add environment entries (as overrides do)."""
 
     # PyYAML costs 12 ms to import: only a repository with compose files pays for it.
     from seamfinder.collect.compose_yaml import read_file
 
     services: dict[str, ComposeService] = {}
-    for path in compose_files(root):
+    for path in compose_files(root, found):
         for service in read_file(root, path):
             current = services.get(service.name)
             if current is None:

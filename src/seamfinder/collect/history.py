@@ -273,11 +273,11 @@ def parse_log(
 ) -> tuple[Commit, ...]:
     """Commits from the NUL-separated output of ``git log -z`` in this module's format.
 
-    Each commit is a header field (RS sha US author-time US e-mail US name US subject), then one field per
-    file: ``added TAB deleted TAB path`` for ``--numstat`` (``-`` counts for a binary file;
-    an empty path means a rename whose old and new paths are the next two fields), or
-    ``:modes ids STATUS`` followed by the path (two paths for a rename or copy) for
-    ``--raw``. Git puts a newline between a header and its first file; a path is never
+    Each commit is a header field (RS sha US author-time US e-mail US name US subject), then
+    one field per file: ``added TAB deleted TAB path`` for ``--numstat`` (``-`` counts for a
+    binary file; an empty path means a rename whose old and new paths are the next two
+    fields), or ``:modes ids STATUS`` followed by the path (two paths for a rename or copy)
+    for ``--raw``. Git puts a newline between a header and its first file; a path is never
     stripped, since it may itself begin with one. Commits without files, and commits by
     dependency bots (:data:`BOT`), are dropped.
 

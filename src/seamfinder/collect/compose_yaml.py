@@ -13,6 +13,9 @@ import yaml
 from seamfinder.collect.compose import ComposeService
 from seamfinder.core.project import EnvEntry
 
+# Subfolders that hold a service's Dockerfiles, not its code (see discover/units.py).
+DOCKER_FOLDERS = frozenset({"dockerfiles", "docker", ".docker"})
+
 
 def read_file(root: Path, path: Path) -> list[ComposeService]:
 
@@ -78,6 +81,8 @@ def _build_folder(root: Path, folder: Path, build: yaml.Node | None) -> str | No
     where = (folder / context).resolve()
     if dockerfile and "$" not in dockerfile:
         candidate = (where / dockerfile).resolve().parent
+        if candidate.name in DOCKER_FOLDERS:  # apps/api/dockerfiles/Dockerfile-prod: apps/api
+            candidate = candidate.parent
         if candidate != where and where in candidate.parents:
             where = candidate
     try:

@@ -2,31 +2,40 @@
 
 Services are declared in ``[tool.seamfinder.services]`` or detected as deployable units:
 the top-level folders, and the folders inside a conventional container (``services/``,
-``src/``, ``apps/``...), that have a build file of their own (``Dockerfile``,
-``pyproject.toml``, ``setup.py``, ``requirements*.txt``, ``Procfile``) or, when they are
-not a Python package, an entry point (``main.py``, ``app.py``, ``manage.py``,
-``service.py``...); and the ``build:`` folders of the services of a compose file at the
-root. A compose service of the same name as a folder lends it its host names and
-environment. Folders under ``libs/``, ``lib/``, ``shared/``, and those with packaging
-metadata but nothing that runs, are libraries; so is any other top-level folder holding a
-Python package (a shared ``common/``).
+``src/``, ``apps/``...), that have a build file of their own (a Dockerfile of any name:
+``Dockerfile``, ``Dockerfile-prod``, ``api.Dockerfile``, or one in a ``dockerfiles/`` or
+``docker/`` subfolder; ``pyproject.toml``, ``setup.py``, ``requirements*.txt``,
+``Procfile``) or, when they are not a Python package, an entry point (``main.py``,
+``app.py``, ``manage.py``, ``service.py``...). Packaging metadata makes a service when it
+declares a console script or depends on a server framework (:mod:`seamfinder.collect.packaging`);
+otherwise it is a library's. Deployment files anywhere in the tree
+(:mod:`seamfinder.collect.deployment`) add services and say how they are reached: the
+``build:`` folders of compose services, and the folders named like a Kubernetes or Helm
+workload (by its name, its ``app`` label or its image). A compose service or workload
+lends its service its host names and environment. Folders under ``libs/``, ``lib/``,
+``shared/`` are libraries; so is any other top-level folder holding a Python package (a
+shared ``common/``).
 
 It is a repository of services only when at least two services hold Python code: one
 deployable folder next to a package is an ordinary project (a Django project with its
 ``sandbox/``), and its analysis stays exactly what it was. Nothing here imports or runs
-anything; it only looks at names of files and reads compose files.
+anything; it only looks at names of files and reads deployment files.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from seamfinder.collect.compose import ComposeService, read_compose
+from seamfinder.collect.deployment import deployment_files
+from seamfinder.collect.kubernetes import Manifests, Workload, read_manifests
+from seamfinder.collect.packaging import read_packaging
 from seamfinder.config.settings import Config
 from seamfinder.core.errors import ConfigError
-from seamfinder.core.project import ServiceSpec
+from seamfinder.core.project import EnvEntry, ServiceSpec
 
 CONTAINERS = frozenset({"services", "src", "apps", "packages", "libs", "lib", "shared"})
 LIBRARY_CONTAINERS = frozenset({"libs", "lib", "shared", "packages"})
@@ -34,6 +43,8 @@ PACKAGING = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
 ENTRY_POINTS = frozenset(
     {"main.py", "app.py", "manage.py", "service.py", "server.py", "wsgi.py", "asgi.py"}
 )
+# Subfolders that hold a unit's Dockerfiles when it has several (dev, prod, test).
+DOCKER_FOLDERS = ("dockerfiles", "docker", ".docker")
 
 
 def detect_services(
@@ -43,12 +54,18 @@ def detect_services(
 
     if not config.detect_services:
         return ()
-    compose = read_compose(root)
+    files = deployment_files(root, excluded)
+    compose = read_compose(root, files.compose)
+    manifests = (
+        read_manifests(root, files.manifests, files.charts)
+        if files.manifests or files.charts
+        else Manifests((), ())
+    )
     if config.services:
-        return _declared(root, config, compose)
+        return _declared(root, config, compose, manifests)
     if config.source_roots:
         return ()  # source roots describe one project
-    units = _detected(root, compose, excluded)
+    units = _detected(root, compose, manifests, excluded)
     with_python = [u for u in units if u.kind == "service" and _has_python(root, u, excluded)]
     if len(with_python) < 2:
         return ()
@@ -56,7 +73,7 @@ def detect_services(
 
 
 def _declared(
-    root: Path, config: Config, compose: tuple[ComposeService, ...]
+    root: Path, config: Config, compose: tuple[ComposeService, ...], manifests: Manifests
 ) -> tuple[ServiceSpec, ...]:
     by_name = {c.name: c for c in compose}
     specs = []
@@ -72,6 +89,7 @@ def _declared(
         service = by_name.get(decl.name) or next(
             (c for c in compose if c.build is not None and c.build in folders), None
         )
+        workloads = _workloads_of(folders, manifests)
         specs.append(
             _spec(
                 decl.name,
@@ -80,44 +98,67 @@ def _declared(
                 "config",
                 f"declared in {config.source}",
                 service,
+                workloads,
+                manifests,
             )
         )
     return tuple(sorted(specs, key=lambda s: s.name))
 
 
-def _detected(
-    root: Path, compose: tuple[ComposeService, ...], excluded: Callable[[str], bool]
-) -> tuple[ServiceSpec, ...]:
-    found: dict[str, tuple[str, str]] = {}  # folder -> (kind, reason)
+def _candidates(root: Path, excluded: Callable[[str], bool]) -> dict[str, bool]:
+    """Folders that may be units, each with whether it sits in a library container."""
+
+    found: dict[str, bool] = {}
     for top in _folders(root, "", excluded):
         children = []
         if top in CONTAINERS:
             children = [c for c in _folders(root, top, excluded) if _markers(root / c)]
         if children:
             for child in children:
-                kind, reason = _kind(root / child, library=top in LIBRARY_CONTAINERS)
-                found[child] = (kind, reason)
+                found[child] = top in LIBRARY_CONTAINERS
         elif _markers(root / top):
-            found[top] = _kind(root / top, library=False)
+            found[top] = False
+    return found
+
+
+def _detected(
+    root: Path,
+    compose: tuple[ComposeService, ...],
+    manifests: Manifests,
+    excluded: Callable[[str], bool],
+) -> tuple[ServiceSpec, ...]:
+    found: dict[str, tuple[str, str]] = {}  # folder -> (kind, reason)
+    for folder, library in _candidates(root, excluded).items():
+        found[folder] = _kind(root / folder, library=library)
     by_folder: dict[str, ComposeService] = {}
     for declared in compose:
         if declared.build:  # the root ("") is the whole project, not one of its services
             by_folder.setdefault(declared.build, declared)
             if declared.build not in found and not excluded(declared.build):
                 found[declared.build] = ("service", f"built by {declared.path} ({declared.name})")
+    workloads_by_folder = _match_workloads(root, manifests, found, excluded)
+    for folder, workloads in workloads_by_folder.items():
+        kind, reason = found.get(folder, ("library", ""))
+        first = workloads[0]
+        where = f"{first.kind} {first.name} in {first.path}"
+        found[folder] = ("service", f"{reason}; {where}" if reason else where)
     by_name = {c.name: c for c in compose}
     specs: list[ServiceSpec] = []
     for folder in sorted(found):
         kind, reason = found[folder]
         base = folder.rsplit("/", 1)[-1]
         service: ComposeService | None = by_folder.get(folder) or by_name.get(base)
-        if service is not None and kind == "library" and service.build == folder:
+        builds = service is not None and service.build == folder
+        if builds and kind == "library":
             kind = "service"
-        name = service.name if service is not None and service.build == folder else base
-        detected_by = "compose" if service is not None and service.build == folder else "markers"
+        workloads = workloads_by_folder.get(folder, ())
+        name = service.name if service is not None and builds else base
+        detected_by = "compose" if builds else workloads[0].source if workloads else "markers"
         if service is not None and service.name not in reason:
             reason = f"{reason}; compose service {service.name!r} in {service.path}"
-        specs.append(_spec(name, kind, (folder,), detected_by, reason, service))
+        specs.append(
+            _spec(name, kind, (folder,), detected_by, reason, service, workloads, manifests)
+        )
     taken = {f for s in specs for f in s.folders}
     for top in _folders(root, "", excluded):
         if top in taken or any(f.startswith(top + "/") for f in taken):
@@ -131,6 +172,68 @@ def _detected(
     return _unique_names(specs)
 
 
+def _stems(name: str) -> set[str]:
+    """``orders-service``, ``OrdersService`` and ``orders`` as one name."""
+
+    squashed = re.sub(r"[^a-z0-9]", "", name.lower())
+    stems = {squashed}
+    for suffix in ("service", "svc", "app", "api"):
+        if squashed.endswith(suffix) and len(squashed) > len(suffix):
+            stems.add(squashed[: -len(suffix)])
+    return stems
+
+
+def _workload_names(workload: Workload) -> set[str]:
+    names = {workload.name}
+    names.update(v for k, v in workload.labels if k in ("app", "app.kubernetes.io/name"))
+    for image in workload.images:
+        names.add(image.split("@", 1)[0].rsplit("/", 1)[-1].split(":", 1)[0])
+    return {stem for name in names for stem in _stems(name)}
+
+
+def _match_workloads(
+    root: Path,
+    manifests: Manifests,
+    found: dict[str, tuple[str, str]],
+    excluded: Callable[[str], bool],
+) -> dict[str, tuple[Workload, ...]]:
+    """The workloads of each folder that is named like one: a unit already found, or a
+    top-level (or container) folder with Python code in it."""
+
+    if not manifests.workloads:
+        return {}
+    folders = set(found)
+    for top in _folders(root, "", excluded):
+        folders.add(top)
+        if top in CONTAINERS and top not in LIBRARY_CONTAINERS:
+            folders.update(_folders(root, top, excluded))
+    by_stem: dict[str, set[str]] = {}
+    for folder in folders:
+        for stem in _stems(folder.rsplit("/", 1)[-1]):
+            by_stem.setdefault(stem, set()).add(folder)
+    matched: dict[str, list[Workload]] = {}
+    for workload in manifests.workloads:
+        candidates = {f for stem in _workload_names(workload) for f in by_stem.get(stem, ())}
+        if len(candidates) != 1:
+            continue  # none, or it cannot be told which
+        folder = candidates.pop()
+        if folder in found and found[folder][0] == "library" and _in_library(folder):
+            continue
+        if folder not in found and not _has_python_at(root, folder, excluded):
+            continue
+        matched.setdefault(folder, []).append(workload)
+    return {f: tuple(ws) for f, ws in matched.items()}
+
+
+def _in_library(folder: str) -> bool:
+    return "/" in folder and folder.split("/", 1)[0] in LIBRARY_CONTAINERS
+
+
+def _workloads_of(folders: Iterable[str], manifests: Manifests) -> tuple[Workload, ...]:
+    stems = {stem for folder in folders for stem in _stems(folder.rsplit("/", 1)[-1])}
+    return tuple(w for w in manifests.workloads if _workload_names(w) & stems)
+
+
 def _spec(
     name: str,
     kind: str,
@@ -138,10 +241,20 @@ def _spec(
     detected_by: str,
     reason: str,
     service: ComposeService | None,
+    workloads: tuple[Workload, ...] = (),
+    manifests: Manifests | None = None,
 ) -> ServiceSpec:
     hostnames = {name, *(f.rsplit("/", 1)[-1] for f in folders)}
+    environment: list[EnvEntry] = list(service.environment) if service else []
     if service is not None:
         hostnames |= {service.name, *service.hostnames}
+    for workload in workloads:
+        hostnames.add(workload.name)
+        if manifests is not None:
+            hostnames.update(manifests.hostnames(workload))
+        # Compose comes first: a variable it sets is what runs locally.
+        known = {e.name for e in environment}
+        environment.extend(e for e in workload.environment if e.name not in known)
     return ServiceSpec(
         name=name,
         kind=kind,
@@ -149,7 +262,7 @@ def _spec(
         detected_by=detected_by,
         reason=reason,
         hostnames=tuple(sorted(hostnames)),
-        environment=service.environment if service else (),
+        environment=tuple(environment),
         ports=service.ports if service else (),
         compose_path=service.path if service else None,
         compose_line=service.line if service else 0,
@@ -202,20 +315,34 @@ def _names(folder: Path) -> set[str]:
         return set()
 
 
+def is_dockerfile(name: str) -> bool:
+    """``Dockerfile``, ``Dockerfile.dev``, ``Dockerfile-prod``, ``api.Dockerfile``..."""
+
+    lower = name.lower()
+    return lower.startswith("dockerfile") or lower.endswith(".dockerfile")
+
+
 def _is_build_file(name: str) -> bool:
     return (
         name in PACKAGING
         or name in ("Pipfile", "Procfile")
-        or name == "Dockerfile"
-        or name.startswith("Dockerfile.")
-        or name.endswith(".Dockerfile")
+        or is_dockerfile(name)
         or (name.startswith("requirements") and name.endswith(".txt"))
     )
 
 
+def _dockerfiles(folder: Path) -> list[str]:
+    """The folder's Dockerfiles: its own, then those of a ``dockerfiles/`` subfolder."""
+
+    found = sorted(n for n in _names(folder) if is_dockerfile(n))
+    for sub in DOCKER_FOLDERS:
+        found.extend(f"{sub}/{n}" for n in sorted(_names(folder / sub)) if is_dockerfile(n))
+    return found
+
+
 def _markers(folder: Path) -> bool:
     names = _names(folder)
-    if any(_is_build_file(n) for n in names):
+    if any(_is_build_file(n) for n in names) or _dockerfiles(folder):
         return True
     return "__init__.py" not in names and bool(names & ENTRY_POINTS)
 
@@ -232,11 +359,14 @@ def _kind(folder: Path, *, library: bool) -> tuple[str, str]:
         n
         for n in names
         if n in ENTRY_POINTS
-        or n in ("Procfile", "Dockerfile")
-        or n.startswith("Dockerfile.")
+        or n == "Procfile"
         or (n.startswith("requirements") and n.endswith(".txt"))
     )
+    runs = sorted([*runs, *_dockerfiles(folder)], key=lambda n: (not is_dockerfile(n), n))
     packaging = sorted(names & PACKAGING)
+    metadata = read_packaging(folder) if packaging and not library else None
+    if metadata is not None:
+        runs.append(metadata.describe())
     if library or not runs:
         what = ", ".join(packaging or runs)
         return "library", f"shared code ({what})" if what else "shared code"
@@ -269,10 +399,13 @@ def _holds_package(folder: Path, excluded: Callable[[str], bool], relative: str)
 
 
 def _has_python(root: Path, spec: ServiceSpec, excluded: Callable[[str], bool]) -> bool:
-    for folder in spec.folders:
-        for current, dirnames, filenames in os.walk(root / folder):
-            relative = Path(current).relative_to(root).as_posix()
-            dirnames[:] = [d for d in dirnames if not excluded(f"{relative}/{d}")]
-            if any(f.endswith(".py") and not excluded(f"{relative}/{f}") for f in filenames):
-                return True
+    return any(_has_python_at(root, folder, excluded) for folder in spec.folders)
+
+
+def _has_python_at(root: Path, folder: str, excluded: Callable[[str], bool]) -> bool:
+    for current, dirnames, filenames in os.walk(root / folder):
+        relative = Path(current).relative_to(root).as_posix()
+        dirnames[:] = [d for d in dirnames if not excluded(f"{relative}/{d}")]
+        if any(f.endswith(".py") and not excluded(f"{relative}/{f}") for f in filenames):
+            return True
     return False

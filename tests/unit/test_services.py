@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from seamfinder.analysis.services import (
-    Directory,
     TableTouch,
     database_identity,
     environment_databases,
     shared_databases,
     shared_tables,
 )
+from seamfinder.analysis.wiring import Directory
 from seamfinder.collect.compose import read_compose
 from seamfinder.config.settings import Config, ServiceDecl, load_config
 from seamfinder.core.errors import ConfigError

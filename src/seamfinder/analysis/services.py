@@ -10,20 +10,22 @@ one is locked to another.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from seamfinder.analysis.cochange import Cochange
+from seamfinder.analysis.wiring import expand
 from seamfinder.collect.db_urls import DB_URL
 from seamfinder.core.model import (
     ChangeCoupling,
     Evidence,
     ImportEdge,
     Location,
+    ScorePart,
     ServiceCall,
+    ServiceMessage,
     ServicePair,
     ServicesReport,
 )
@@ -36,6 +38,7 @@ WEIGHTS: Mapping[str, int] = {
     "shared-library": 20,  # one model library: a schema change redeploys both
     "call": 10,  # per direction: a synchronous call fails when the callee is down
     "call-cycle": 15,  # neither can start, fail or be released independently
+    "message": 5,  # per direction: the receiver depends on the sender's message format
     "co-change": 30,  # times the coupling degree: they change in the same commits
 }
 LEVELS = ((60, "distributed-monolith"), (30, "coupled"), (1, "loosely-coupled"), (0, "independent"))
@@ -176,13 +179,6 @@ _DB_SCHEMES = {
     "cockroachdb": "postgresql",
 }
 _DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306, "mongodb": 27017, "mssql": 1433}
-_INTERPOLATION = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}")
-
-
-def expand(value: str) -> str:
-    """Compose interpolation with a default (``${DB_HOST:-db}``) becomes the default."""
-
-    return _INTERPOLATION.sub(lambda m: m.group(2) if m.group(2) is not None else m.group(0), value)
 
 
 def database_identity(url: str, service: str) -> str | None:
@@ -267,163 +263,6 @@ def shared_databases(refs: Iterable[DatabaseRef]) -> tuple[SharedDatabase, ...]:
     return tuple(found)
 
 
-# --- calls -----------------------------------------------------------------------------
-
-_GENERIC = frozenset(
-    {
-        "url",
-        "uri",
-        "urls",
-        "addr",
-        "address",
-        "host",
-        "hostname",
-        "endpoint",
-        "api",
-        "base",
-        "service",
-        "svc",
-        "port",
-        "server",
-        "http",
-        "https",
-        "root",
-    }
-)
-_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://([^/:?#{}@]+)(?::(\d+))?", re.I)
-
-
-def _squash(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
-@dataclass(frozen=True, slots=True)
-class Directory:
-    """How services can be named in code: host names, published ports, name stems."""
-
-    hosts: Mapping[str, str]  # host name (lower) -> service
-    ports: Mapping[str, str]  # published port on localhost -> service
-    stems: Mapping[str, str]  # squashed name, without a trailing "service" -> service
-
-    @classmethod
-    def build(cls, services: Iterable[tuple[str, Sequence[str], Sequence[str]]]) -> Directory:
-        """From ``(service, hostnames, published ports)``; a name two services share is dropped."""
-
-        hosts: dict[str, set[str]] = defaultdict(set)
-        ports: dict[str, set[str]] = defaultdict(set)
-        stems: dict[str, set[str]] = defaultdict(set)
-        for service, hostnames, published in services:
-            for host in hostnames:
-                hosts[host.lower()].add(service)
-                squashed = _squash(host)
-                stems[squashed].add(service)
-                if squashed.endswith("service") and len(squashed) > len("service"):
-                    stems[squashed[: -len("service")]].add(service)
-            for mapping in published:
-                outside = mapping.split(":")[-2] if mapping.count(":") >= 1 else ""
-                if outside.isdigit():
-                    ports[outside].add(service)
-        return cls(
-            {h: next(iter(s)) for h, s in hosts.items() if len(s) == 1},
-            {p: next(iter(s)) for p, s in ports.items() if len(s) == 1},
-            {n: next(iter(s)) for n, s in stems.items() if len(s) == 1 and n},
-        )
-
-    def by_url(self, url: str) -> str | None:
-        match = _HOST.match(url.strip())
-        if match is None:
-            return None
-        host = match.group(1).lower()
-        if host in ("localhost", "127.0.0.1", "0.0.0.0") and match.group(2):
-            return self.ports.get(match.group(2))
-        return self.hosts.get(host)
-
-    def by_name(self, name: str) -> str | None:
-        """A setting or variable named after a service: ``ORDERS_URL``, ``PAYMENTS_API``."""
-
-        tokens = [t for t in re.split(r"[^a-z0-9]+", name.rsplit(".", 1)[-1].lower()) if t]
-        if not tokens or tokens[-1] not in _GENERIC:
-            return None  # ORDERS alone could be anything; ORDERS_URL says what it is
-        while tokens and tokens[-1] in _GENERIC:
-            tokens.pop()
-        if not tokens:
-            return None
-        return self.stems.get("".join(tokens))
-
-
-@dataclass(frozen=True, slots=True)
-class CallSite:
-    """An HTTP call as the per-file pass saw it, in a service."""
-
-    service: str
-    location: Location
-    library: str
-    method: str
-    url: str
-    sources: tuple[tuple[str, str], ...]  # (kind, value): env, setting, ref, literal, call
-
-
-def resolve_calls(
-    sites: Iterable[CallSite],
-    directory: Directory,
-    environment: Mapping[str, Mapping[str, str]],
-    services: frozenset[str],
-) -> tuple[ServiceCall, ...]:
-    """The calls whose URL names another service, and how that was told.
-
-    In order: a host in the URL itself (``http://orders:8000/...``, or ``localhost`` with a
-    port a compose file publishes); a literal the URL is built from (a default of
-    ``os.getenv``); an environment variable set for the calling service in a compose file
-    to such a URL; and last, the name of an environment variable, setting or constant
-    (``ORDERS_URL``, ``settings.PAYMENTS_API``).
-    """
-
-    found = []
-    for site in sites:
-        target, via = directory.by_url(site.url), ""
-        if target is not None:
-            via = f"URL {site.url.split('/')[2] if '//' in site.url else site.url}"
-        for kind, value in site.sources:
-            if target is not None:
-                break
-            if kind == "literal":
-                target, via = directory.by_url(value), f"URL {value}"
-            elif kind == "env" and value in environment.get(site.service, {}):
-                configured = environment[site.service][value]
-                target, via = directory.by_url(expand(configured)), f"{value}={configured}"
-        for kind, value in site.sources:
-            if target is not None:
-                break
-            if kind in ("env", "setting", "ref"):
-                target, via = directory.by_name(value), f"{kind} {value.rsplit('.', 1)[-1]}"
-        if target is None or target == site.service or target not in services:
-            continue
-        found.append(
-            ServiceCall(
-                site.service,
-                target,
-                site.location,
-                "http",
-                site.library,
-                site.method,
-                site.url,
-                via,
-            )
-        )
-    return tuple(sorted(found))
-
-
-def call_cycles(calls: Iterable[ServiceCall]) -> tuple[tuple[str, ...], ...]:
-    """Sets of services that call each other synchronously, in a cycle (sorted)."""
-
-    import networkx as nx
-
-    graph = nx.DiGraph()
-    graph.add_edges_from((c.source, c.target) for c in calls)
-    cycles = [tuple(sorted(c)) for c in nx.strongly_connected_components(graph) if len(c) > 1]
-    return tuple(sorted(cycles))
-
-
 # --- scores ----------------------------------------------------------------------------
 
 
@@ -438,6 +277,8 @@ class Signals:
     calls: tuple[ServiceCall, ...]
     cycles: tuple[tuple[str, ...], ...]
     cochange: tuple[ChangeCoupling, ...]  # pairs within the history thresholds
+    messages: tuple[ServiceMessage, ...] = ()
+    chains: tuple[tuple[str, ...], ...] = ()  # synchronous, of three services or more
 
 
 def score_pairs(signals: Signals, services: Iterable[str]) -> tuple[ServicePair, ...]:
@@ -524,8 +365,27 @@ def score_pairs(signals: Signals, services: Iterable[str]) -> tuple[ServicePair,
                 "call",
                 len(directions),
                 len(calls),
-                f"{len(calls)} synchronous call(s): {', '.join(directions)}",
+                f"{len(calls)} synchronous call(s){_protocols(calls)}: {', '.join(directions)}",
                 [c.location for c in calls],
+            ),
+        )
+    messages_by_pair: dict[tuple[str, str], list[ServiceMessage]] = defaultdict(list)
+    for message in signals.messages:
+        pair = (min(message.source, message.target), max(message.source, message.target))
+        messages_by_pair[pair].append(message)
+    for (a, b), messages in sorted(messages_by_pair.items()):
+        directions = sorted({f"{m.source} -> {m.target}" for m in messages})
+        topics = sorted({m.topic for m in messages})
+        add(
+            a,
+            b,
+            _evidence(
+                "message",
+                len(directions),
+                len(messages),
+                f"{len(messages)} asynchronous message(s){_protocols(messages)}: "
+                f"{', '.join(directions)} ({', '.join(topics[:3])})",
+                [m.location for m in messages],
             ),
         )
     for cycle in signals.cycles:
@@ -562,6 +422,17 @@ def score_pairs(signals: Signals, services: Iterable[str]) -> tuple[ServicePair,
     return tuple(sorted(pairs, key=lambda p: (-p.score, p.a, p.b)))
 
 
+def _protocols(items: Sequence[ServiceCall] | Sequence[ServiceMessage]) -> str:
+    """`` (grpc 1, http 2)``; nothing when every call is HTTP (the usual case)."""
+
+    counts: dict[str, int] = defaultdict(int)
+    for item in items:
+        counts[item.protocol] += 1
+    if set(counts) <= {"http"}:
+        return ""
+    return " (" + ", ".join(f"{p} {n}" for p, n in sorted(counts.items())) + ")"
+
+
 def _evidence(
     kind: str, times: int, count: int, detail: str, sites: Sequence[Location]
 ) -> Evidence:
@@ -583,6 +454,43 @@ def service_scores(pairs: Iterable[ServicePair], services: Iterable[str]) -> dic
 
 def overall_score(scores: Mapping[str, int]) -> int:
     return round(sum(scores.values()) / len(scores)) if scores else 0
+
+
+def score_breakdown(pairs: Sequence[ServicePair], services: Sequence[str]) -> tuple[ScorePart, ...]:
+    """The overall score split by kind of coupling, in whole points that add up to it.
+
+    Each service counts with its strongest pair (the first, highest score first); that
+    pair's score is split by its evidence in order, each kind taking its weight until
+    the cap of 100 is reached. A kind's share is the mean over services, and the shares
+    are rounded by largest remainder so that they add up to the overall score exactly.
+    """
+
+    if not services:
+        return ()
+    points: dict[str, int] = defaultdict(int)  # summed over services, before the mean
+    counted: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for service in services:
+        best = next((p for p in pairs if service in (p.a, p.b)), None)
+        if best is None:
+            continue
+        room = 100
+        for item in best.evidence:
+            share = min(item.weight, room)
+            room -= share
+            if share > 0:
+                points[item.kind] += share
+                counted[item.kind].add((best.a, best.b))
+    total = overall_score(service_scores(pairs, services))
+    exact = {kind: value / len(services) for kind, value in points.items()}
+    whole = {kind: int(value) for kind, value in exact.items()}
+    by_remainder = sorted(exact, key=lambda k: (-(exact[k] - whole[k]), k))
+    for kind in by_remainder[: max(0, total - sum(whole.values()))]:
+        whole[kind] += 1
+    order = {kind: i for i, kind in enumerate(WEIGHTS)}
+    return tuple(
+        ScorePart(kind, whole[kind], len(counted[kind]))
+        for kind in sorted(whole, key=lambda k: (-whole[k], order.get(k, 99), k))
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ from seamfinder.core.serial import decode, encode
 
 #: Bumped whenever a record changes shape or meaning; cached facts of another version are
 #: rejected by :func:`facts_from_json` (the cache then rescans the file).
-FACTS_VERSION = 2
+FACTS_VERSION = 3
 
 TargetKind = Literal["ref", "model-label", "class-name", "table", "column", "setting"]
 
@@ -373,6 +373,57 @@ class HttpCallFact:
 
 
 @dataclass(frozen=True, slots=True)
+class ServiceCallFact:
+    """A call to or from another service that is not a plain HTTP request.
+
+    ``style`` says which way it goes: ``call`` waits for an answer (a gRPC stub, a nameko
+    ``RpcProxy``), ``send`` does not (a Celery ``send_task``, an event dispatched, a message
+    published), ``receive`` is the other end of a ``send`` (an ``@event_handler``, a
+    consumer, a task definition). ``target`` is what names the other side as the code
+    spells it: the nameko service (``orders``), the gRPC service (``ProductCatalogService``
+    from ``ProductCatalogServiceStub``), the Celery task (``orders.tasks.charge``), the
+    topic, queue or channel; nameko events are ``service.event_type``. ``address`` is where
+    the other side's address comes from (a gRPC channel's target), in source order.
+    """
+
+    protocol: str  # grpc, rpc, task, event, message
+    style: str  # call, send, receive
+    library: str  # grpc, nameko, celery, kombu, pika, aio-pika, kafka, redis...
+    target: str  # "" when not static
+    address: tuple[ValueSource, ...]
+    scope: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceNameFact:
+    """A name a service gives itself in code: nameko's ``name = "orders"`` in a service
+    class, ``Celery("orders")``. Other services call it by that name."""
+
+    framework: str  # nameko, celery
+    name: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseConnectFact:
+    """A database connection opened in code: ``psycopg2.connect(database=..., port=...)``,
+    ``create_engine(url)``, ``pymysql.connect(...)``; each part lists where its value comes
+    from (a literal, an environment variable, a setting...)."""
+
+    library: str  # psycopg2, psycopg, asyncpg, pymysql, mysqlclient, sqlalchemy, pymongo...
+    family: str  # postgresql, mysql, mongodb, sqlite; "" when only a URL says
+    url: tuple[ValueSource, ...]  # a DSN or URL argument
+    host: tuple[ValueSource, ...]
+    port: tuple[ValueSource, ...]
+    name: tuple[ValueSource, ...]
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
 class DatabaseSetting:
     """One entry of Django's ``DATABASES``; each field lists where its value comes from."""
 
@@ -424,6 +475,9 @@ class FileFacts:
     transactions: tuple[TransactionFact, ...] = ()
     http_calls: tuple[HttpCallFact, ...] = ()
     settings: SettingsFact | None = None
+    service_calls: tuple[ServiceCallFact, ...] = ()
+    service_names: tuple[ServiceNameFact, ...] = ()
+    db_connects: tuple[DatabaseConnectFact, ...] = ()
 
 
 # --- JSON -------------------------------------------------------------------------------

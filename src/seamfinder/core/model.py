@@ -553,7 +553,8 @@ class ServiceInfo:
 class Evidence:
     """One reason two services are coupled, and the points it adds to their score."""
 
-    kind: str  # import, shared-library, shared-table, shared-database, call, call-cycle, co-change
+    kind: str  # import, shared-library, shared-table, shared-database, call, call-cycle,
+    # message, co-change
     weight: int
     count: int  # sites, tables, commits...
     detail: str
@@ -578,11 +579,33 @@ class ServiceCall:
     source: str
     target: str
     location: Location
-    protocol: str  # http
-    library: str  # requests, httpx, aiohttp, urllib
-    method: str
-    url: str  # template, "{}" for what is not static
+    protocol: str  # http, grpc, rpc (nameko)
+    library: str  # requests, httpx, aiohttp, urllib, grpc, nameko
+    method: str  # the HTTP method; "" for RPC
+    url: str  # template, "{}" for what is not static; the address or service name for RPC
     via: str  # how the target was told: "url host orders", "env ORDERS_URL"...
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ServiceMessage:
+    """An asynchronous message from one service to another (a task, an event, a topic)."""
+
+    source: str  # the sender
+    target: str  # the receiver
+    location: Location  # where it is sent (or, when no sender is seen, received)
+    protocol: str  # task, event, message
+    library: str  # celery, nameko, kombu, pika, kafka, redis...
+    topic: str  # task name, service.event, topic, queue or channel
+    via: str  # how the two ends were paired
+
+
+@dataclass(frozen=True, slots=True)
+class ScorePart:
+    """The points one kind of coupling adds to the overall distributed-monolith score."""
+
+    kind: str  # as Evidence.kind
+    points: int  # the parts add up to the overall score
+    pairs: int  # the pairs whose score counts (each service's strongest) with this kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -599,6 +622,8 @@ class ServicesReport:
     hotspots: tuple[GroupChurn, ...] = ()  # services and libraries by revisions
     weights: tuple[tuple[str, int], ...] = ()  # points per kind of evidence
     levels: tuple[tuple[int, str], ...] = ()  # (lowest score, level), highest first
+    messages: tuple[ServiceMessage, ...] = ()  # asynchronous, apart from the calls
+    breakdown: tuple[ScorePart, ...] = ()  # the overall score by kind of coupling
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,32 +14,38 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from seamfinder.analysis.cochange import Cochange
 from seamfinder.analysis.services import (
     LEVELS,
     WEIGHTS,
-    CallSite,
     CrossImport,
     DatabaseRef,
-    Directory,
     SchemaUse,
     ServicesAnalysis,
     Signals,
     TableTouch,
-    call_cycles,
     code_databases,
     environment_databases,
-    expand,
     level_of,
     overall_score,
     owner_of_name,
-    resolve_calls,
+    score_breakdown,
     score_pairs,
     service_scores,
     shared_databases,
     shared_tables,
+)
+from seamfinder.analysis.wiring import (
+    CallSite,
+    Directory,
+    MessageSite,
+    call_chains,
+    call_cycles,
+    expand,
+    resolve_calls,
+    resolve_messages,
 )
 from seamfinder.collect.db_urls import database_urls
 from seamfinder.collect.facts import FileFacts, ValueSource
@@ -378,7 +384,7 @@ def services_view(
     services = frozenset(n for n, k in kinds.items() if k == "service")
     environment = {u.name: {e.name: e.value for e in u.spec.environment} for u in units}
     refs: list[DatabaseRef] = []
-    sites: list[CallSite] = []
+    wiring = _Wiring()
     for unit in units:
         if unit.spec.kind != "service":
             continue
@@ -391,22 +397,14 @@ def services_view(
             if file_facts is None:
                 continue
             refs.extend(_django_databases(unit.name, file_facts, environment[unit.name]))
-            for call in file_facts.http_calls:
-                sites.append(
-                    CallSite(
-                        unit.name,
-                        Location(source.path, call.line, call.column),
-                        call.library,
-                        call.method,
-                        call.url,
-                        tuple((s.kind, s.value) for s in call.sources),
-                    )
-                )
+            wiring.read(unit.name, file_facts)
     databases = shared_databases(refs)
     directory = Directory.build(
-        (u.name, u.spec.hostnames, u.spec.ports) for u in units if u.spec.kind == "service"
+        ((u.name, u.spec.hostnames, u.spec.ports) for u in units if u.spec.kind == "service"),
+        ((name, service) for service, names in wiring.names.items() for name in names),
     )
-    calls = resolve_calls(sites, directory, environment, services)
+    calls = resolve_calls(wiring.calls, directory, environment, services)
+    messages = resolve_messages(wiring.messages, directory, wiring.own_names(), services)
     service_cochange = cochange.coupling if isinstance(cochange, Cochange) else ()
     signals = Signals(
         imports=tuple(i for i in cross if i.source in services and i.target in services),
@@ -423,6 +421,8 @@ def services_view(
         calls=calls,
         cycles=call_cycles(calls) if calls else (),
         cochange=tuple(p for p in service_cochange if p.a in services and p.b in services),
+        messages=messages,
+        chains=call_chains(calls) if calls else (),
     )
     pairs = score_pairs(signals, services)
     scores = service_scores(pairs, sorted(services))
@@ -462,6 +462,8 @@ def services_view(
         hotspots=cochange.churn if isinstance(cochange, Cochange) else (),
         weights=tuple(sorted(WEIGHTS.items())),
         levels=LEVELS,
+        messages=messages,
+        breakdown=score_breakdown(pairs, sorted(services)),
     )
     anchors = []
     for unit in units:
@@ -477,6 +479,56 @@ def services_view(
         anchors=tuple(sorted(anchors)),
         cochange=cochange,
     )
+
+
+@dataclass(slots=True)
+class _Wiring:
+    """The calls, messages and self-given names the services' files hold, gathered."""
+
+    calls: list[CallSite] = field(default_factory=list)
+    messages: list[MessageSite] = field(default_factory=list)
+    names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def read(self, service: str, facts: FileFacts) -> None:
+        for call in facts.http_calls:
+            self.calls.append(
+                CallSite(
+                    service,
+                    Location(facts.path, call.line, call.column),
+                    "http",
+                    call.library,
+                    call.method,
+                    call.url,
+                    tuple((s.kind, s.value) for s in call.sources),
+                )
+            )
+        for fact in facts.service_calls:
+            location = Location(facts.path, fact.line, fact.column)
+            if fact.style == "call":
+                literal = next((s.value for s in fact.address if s.kind == "literal"), "")
+                self.calls.append(
+                    CallSite(
+                        service,
+                        location,
+                        fact.protocol,
+                        fact.library,
+                        "",
+                        literal,
+                        tuple((s.kind, s.value) for s in fact.address),
+                        fact.target,
+                    )
+                )
+            else:
+                self.messages.append(
+                    MessageSite(
+                        service, location, fact.protocol, fact.library, fact.style, fact.target
+                    )
+                )
+        for named in facts.service_names:
+            self.names[service].add(named.name)
+
+    def own_names(self) -> dict[str, tuple[str, ...]]:
+        return {service: tuple(sorted(names)) for service, names in self.names.items()}
 
 
 def _django_databases(

@@ -150,6 +150,7 @@ def _services(report: Report) -> dict[str, Any]:
             "services": [],
             "service_coupling": [],
             "service_calls": [],
+            "service_messages": [],
             "service_change_coupling": None,
             "distributed_monolith": None,
         }
@@ -182,6 +183,18 @@ def _services(report: Report) -> dict[str, Any]:
             }
             for c in section.calls
         ],
+        "service_messages": [
+            {
+                "source": m.source,
+                "target": m.target,
+                **location(m.location),
+                "protocol": m.protocol,
+                "library": m.library,
+                "topic": m.topic,
+                "via": m.via,
+            }
+            for m in section.messages
+        ],
         "service_change_coupling": _coupling_section(
             "service", section.history, section.change_coupling, section.hotspots, "service"
         ),
@@ -190,6 +203,10 @@ def _services(report: Report) -> dict[str, Any]:
             "level": section.level,
             "weights": dict(section.weights),
             "levels": {name: floor for floor, name in section.levels},
+            "breakdown": [
+                {"kind": part.kind, "points": part.points, "pairs": part.pairs}
+                for part in section.breakdown
+            ],
         },
     }
 

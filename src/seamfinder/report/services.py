@@ -55,12 +55,42 @@ def _verdict(section: ServicesReport) -> RenderableType:
     weights = ", ".join(f"{kind} {points}" for kind, points in section.weights)
     line = Text("Distributed monolith: ", style="bold")
     line.append(f"{section.score}/100 {section.level}", style=_LEVEL_STYLE.get(section.level, ""))
-    note = Text(
-        f"the mean over services of each one's strongest pair score; a pair scores the sum "
-        f"of its evidence, capped at 100 (points: {weights}; co-change times its degree)",
-        style="dim",
+    parts: list[RenderableType] = [line]
+    if section.breakdown:
+        parts.append(
+            Text(
+                "  = " + " + ".join(f"{p.kind} {p.points}" for p in section.breakdown),
+                style="bold",
+            )
+        )
+    parts.append(
+        Text(
+            f"the mean over services of each one's strongest pair score; a pair scores the sum "
+            f"of its evidence, capped at 100 (points: {weights}; call and message per "
+            "direction; co-change times its degree)",
+            style="dim",
+        )
     )
-    return Group(line, note)
+    if section.calls or section.messages:
+        parts.append(_traffic(section))
+    return Group(*parts)
+
+
+def _traffic(section: ServicesReport) -> Text:
+    """Calls (synchronous) and messages (asynchronous) per direction and protocol."""
+
+    counts: dict[tuple[str, str, str, str], int] = {}
+    for call in section.calls:
+        key = (call.source, call.target, "calls", call.protocol)
+        counts[key] = counts.get(key, 0) + 1
+    for message in section.messages:
+        key = (message.source, message.target, "messages", message.protocol)
+        counts[key] = counts.get(key, 0) + 1
+    lines = [
+        f"  {source} -> {target}: {n} {protocol} {kind}"
+        for (source, target, kind, protocol), n in sorted(counts.items())
+    ]
+    return Text("\n".join(["Calls (synchronous) and messages (asynchronous):", *lines]))
 
 
 def _pairs(pairs: tuple[ServicePair, ...], total: int) -> Table:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any
 
 from seamfinder.analysis.cochange import DEFAULT_LOCKSTEP_DEGREE, Cochange, lockstep_pairs
@@ -139,16 +140,19 @@ def shared_database(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     "SF405",
     "synchronous-service-call",
     Severity.WARNING,
-    "A service calls another one synchronously over HTTP.",
+    "A service calls another one synchronously (HTTP, gRPC, nameko RPC).",
 )
 def synchronous_service_call(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     services = _services(analysis)
     if services is None:
         return
     for call in services.signals.calls:
+        if call.protocol == "http":
+            what = f"{call.library} {call.method or 'request'} {call.url or '<dynamic URL>'}"
+        else:
+            what = f"{call.protocol} via {call.library}{f' to {call.url}' if call.url else ''}"
         yield ctx.finding(
-            f"{call.source} calls {call.target} synchronously ({call.library} "
-            f"{call.method or 'request'} {call.url or '<dynamic URL>'}, {call.via}): "
+            f"{call.source} calls {call.target} synchronously ({what}, {call.via}): "
             f"{call.source} fails when {call.target} is down or slow",
             call.location,
             (call.source, call.target, call.location.path, call.method, call.url),
@@ -220,4 +224,75 @@ def lockstep_services(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]
             (pair.a, pair.b),
             source_component=pair.a,
             target_component=pair.b,
+        )
+
+
+def _min_services(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 3:
+        raise ValueError(f"expected a number of services of at least 3, got {value!r}")
+    return value
+
+
+@rule(
+    "SF408",
+    "synchronous-call-chain",
+    Severity.WARNING,
+    "Three services or more call each other synchronously in a chain.",
+    options=(
+        Option(
+            "min-services",
+            3,
+            "Services in a chain from which it is reported.",
+            parse=_min_services,
+        ),
+    ),
+)
+def synchronous_call_chain(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    services = _services(analysis)
+    if services is None:
+        return
+    minimum = ctx.option("min-services")
+    for chain in services.signals.chains:
+        if len(chain) < minimum:
+            continue
+        hops = list(pairwise(chain))
+        sites = []
+        for source, target in hops:
+            sites.extend(
+                sorted(
+                    c.location
+                    for c in services.signals.calls
+                    if (c.source, c.target) == (source, target)
+                )[:1]
+            )
+        yield ctx.finding(
+            f"synchronous call chain {' -> '.join(chain)}: a request to {chain[0]} waits for "
+            f"{len(chain) - 1} more services, and fails when any of them is down",
+            sites[0] if sites else services.anchor(chain[0]),
+            chain,
+            source_component=chain[0],
+            target_component=chain[-1],
+            related=tuple(sites[1:]),
+        )
+
+
+@rule(
+    "SF409",
+    "asynchronous-service-message",
+    Severity.INFO,
+    "A service sends another one tasks, events or messages (asynchronous coupling).",
+)
+def asynchronous_service_message(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    services = _services(analysis)
+    if services is None:
+        return
+    for message in services.signals.messages:
+        yield ctx.finding(
+            f"{message.source} sends {message.target} {message.protocol} {message.topic!r} "
+            f"({message.library}, {message.via}): asynchronous, but {message.target} depends on "
+            "its format and meaning",
+            message.location,
+            (message.source, message.target, message.protocol, message.topic),
+            source_component=message.source,
+            target_component=message.target,
         )

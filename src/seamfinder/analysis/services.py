@@ -10,13 +10,14 @@ one is locked to another.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from seamfinder.analysis.cochange import Cochange
-from seamfinder.analysis.wiring import expand
+from seamfinder.analysis.wiring import LOCAL_HOSTS, expand
 from seamfinder.collect.db_urls import DB_URL
 from seamfinder.core.model import (
     ChangeCoupling,
@@ -232,16 +233,19 @@ def environment_databases(
         if not name.endswith("HOST") or not any(w in name.split("_") for w in _DB_WORDS):
             continue
         prefix = name[: -len("HOST")]
+        port = values.get(prefix + "PORT")
+        port_text = expand(port[0]).strip() if port else ""
         for suffix in ("NAME", "DB", "DATABASE"):
             database = values.get(prefix + suffix) or values.get(prefix.rstrip("_") + "_" + suffix)
             host = expand(value).strip().lower()
             if database and host and "$" not in host:
                 db_name = expand(database[0]).strip()
                 if db_name and "$" not in db_name:
+                    where = f"{host}:{port_text}" if port_text.isdigit() else host
                     refs.append(
                         DatabaseRef(
                             service,
-                            f"db://{host}/{db_name}",
+                            f"db://{where}/{db_name}",
                             location,
                             f"{name} and {prefix}{suffix} in {location.path}",
                         )
@@ -250,17 +254,54 @@ def environment_databases(
     return refs
 
 
+_IDENTITY = re.compile(r"^(?P<family>[a-z]+)://(?P<host>[^/:]+)(?::(?P<port>\d+))?/(?P<name>.+)$")
+
+
+def localise(identity: str, published: Mapping[str, tuple[str, str]]) -> str:
+    """A database on this machine (``localhost``, ``host.docker.internal``) at a port a
+    compose service publishes is that service's: ``postgresql://localhost:6543/shop``
+    is ``postgresql://db:5432/shop`` when ``db`` publishes ``6543:5432``."""
+
+    match = _IDENTITY.match(identity)
+    if match is None or match["host"] not in LOCAL_HOSTS or match["port"] not in published:
+        return identity
+    service, inside = published[match["port"]]
+    return f"{match['family']}://{service}:{inside}/{match['name']}"
+
+
 def shared_databases(refs: Iterable[DatabaseRef]) -> tuple[SharedDatabase, ...]:
-    by_identity: dict[str, list[DatabaseRef]] = defaultdict(list)
+    """Databases used by several services: the same host and database name, on the same
+    port where both say it (a URL, ``DB_HOST`` with ``DB_NAME``, connection parameters
+    and Django settings name one database several ways)."""
+
+    groups: dict[tuple[str, str], list[DatabaseRef]] = defaultdict(list)
     for ref in sorted(set(refs)):
-        by_identity[ref.identity].append(ref)
+        match = _IDENTITY.match(ref.identity)
+        key = (match["host"], match["name"]) if match else (ref.identity, "")
+        groups[key].append(ref)
     found = []
-    for identity in sorted(by_identity):
-        found_refs = by_identity[identity]
-        services = tuple(sorted({r.service for r in found_refs}))
-        if len(services) > 1:
-            found.append(SharedDatabase(identity, services, tuple(found_refs)))
-    return tuple(found)
+    for key in sorted(groups):
+        members = groups[key]
+        ports = {m["port"] for r in members if (m := _IDENTITY.match(r.identity)) and m["port"]}
+        parts = [members]
+        if len(ports) > 1:  # one host, several servers: only an explicit port tells them apart
+            by_port: dict[str, list[DatabaseRef]] = defaultdict(list)
+            for ref in members:
+                by_port[ref.identity].append(ref)
+            parts = list(by_port.values())
+        for part in parts:
+            services = tuple(sorted({r.service for r in part}))
+            if len(services) > 1:
+                identity = max((r.identity for r in part), key=_specificity)
+                found.append(SharedDatabase(identity, services, tuple(part)))
+    return tuple(sorted(found, key=lambda d: d.identity))
+
+
+def _specificity(identity: str) -> tuple[bool, bool, str]:
+    match = _IDENTITY.match(identity)
+    if match is None:
+        return (False, False, identity)
+    return (match["family"] != "db", bool(match["port"]), identity)
 
 
 # --- scores ----------------------------------------------------------------------------

@@ -37,6 +37,9 @@ class ServiceSpec:
     ports: tuple[str, ...] = ()  # published ports of its compose service ("8001:8000")
     compose_path: str | None = None  # where its compose service is declared
     compose_line: int = 0
+    # The repository's, the same for every unit: (port published on the host, compose
+    # service, port inside), for every compose service (databases and brokers too).
+    published: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, order=True)

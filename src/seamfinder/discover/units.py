@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from seamfinder.collect.compose import ComposeService, read_compose
@@ -62,14 +63,28 @@ def detect_services(
         else Manifests((), ())
     )
     if config.services:
-        return _declared(root, config, compose, manifests)
+        return _with_published(_declared(root, config, compose, manifests), compose)
     if config.source_roots:
         return ()  # source roots describe one project
     units = _detected(root, compose, manifests, excluded)
     with_python = [u for u in units if u.kind == "service" and _has_python(root, u, excluded)]
     if len(with_python) < 2:
         return ()
-    return units
+    return _with_published(units, compose)
+
+
+def _with_published(
+    specs: tuple[ServiceSpec, ...], compose: tuple[ComposeService, ...]
+) -> tuple[ServiceSpec, ...]:
+    published = set()
+    for service in compose:
+        for mapping in service.ports:
+            parts = mapping.split("/", 1)[0].split(":")
+            if len(parts) >= 2 and parts[-2].isdigit() and parts[-1].isdigit():
+                published.add((parts[-2], service.name, parts[-1]))
+    if not published:
+        return specs
+    return tuple(replace(spec, published=tuple(sorted(published))) for spec in specs)
 
 
 def _declared(

@@ -29,6 +29,7 @@ from seamfinder.analysis.services import (
     code_databases,
     environment_databases,
     level_of,
+    localise,
     overall_score,
     owner_of_name,
     score_breakdown,
@@ -398,7 +399,8 @@ def services_view(
                 continue
             refs.extend(_django_databases(unit.name, file_facts, environment[unit.name]))
             wiring.read(unit.name, file_facts)
-    databases = shared_databases(refs)
+    published = {port: (name, inside) for u in units for port, name, inside in u.spec.published}
+    databases = shared_databases(replace(r, identity=localise(r.identity, published)) for r in refs)
     directory = Directory.build(
         ((u.name, u.spec.hostnames, u.spec.ports) for u in units if u.spec.kind == "service"),
         ((name, service) for service, names in wiring.names.items() for name in names),

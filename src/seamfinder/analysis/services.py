@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from urllib.parse import urlsplit
 
 from seamfinder.analysis.cochange import Cochange
@@ -522,7 +523,7 @@ def score_breakdown(pairs: Sequence[ServicePair], services: Sequence[str]) -> tu
                 points[item.kind] += share
                 counted[item.kind].add((best.a, best.b))
     total = overall_score(service_scores(pairs, services))
-    exact = {kind: value / len(services) for kind, value in points.items()}
+    exact = {kind: Fraction(value, len(services)) for kind, value in points.items()}
     whole = {kind: int(value) for kind, value in exact.items()}
     by_remainder = sorted(exact, key=lambda k: (-(exact[k] - whole[k]), k))
     for kind in by_remainder[: max(0, total - sum(whole.values()))]:

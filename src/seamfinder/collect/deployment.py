@@ -3,9 +3,10 @@
 One walk of the tree finds them all, wherever they are (``deploy/docker-compose/``,
 ``k8s/``, ``kubernetes-manifests/``, ``helm-chart/templates/``): repositories put them
 anywhere. The walk stops at excluded folders (virtualenvs, ``node_modules``, hidden
-folders), at :data:`MAX_DEPTH` and at :data:`MAX_FILES` YAML files, so a huge tree costs
-a bounded time. Only names are looked at here, and the first bytes of a YAML file to tell
-a manifest (``apiVersion:`` and ``kind:``) from anything else.
+folders), at Python packages and asset folders, at :data:`MAX_DEPTH` and at
+:data:`MAX_FILES` YAML files, so that a huge tree costs a bounded time. Only names are
+looked at here, and the first bytes of a YAML file to tell a manifest (``apiVersion:`` and
+``kind:``) from anything else.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-MAX_DEPTH = 6
+MAX_DEPTH = 4  # deploy/docker-compose/x.yml, k8s/charts/orders/Chart.yaml, kustomize/base/x.yaml
+# Folders that never hold deployment files: Python packages (a folder with an
+# ``__init__.py``) and these, which hold many files of their own.
+_NEVER = frozenset({"templates", "static", "locale", "locales", "migrations", "fixtures", "docs"})
 MAX_FILES = 2000  # YAML files looked at; past that the rest of the tree is not read
 MAX_BYTES = 512 * 1024  # a manifest or compose file larger than this is not read
 _COMPOSE = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$")
@@ -48,10 +52,17 @@ def deployment_files(root: Path, excluded: Callable[[str], bool]) -> DeploymentF
         names = {e.name for e in entries}
         if "Chart.yaml" in names and relative:
             charts.append(relative)
+        if "__init__.py" in names:
+            continue
         for entry in entries:
             path = f"{relative}/{entry.name}" if relative else entry.name
             if entry.is_dir(follow_symlinks=False):
-                if depth < MAX_DEPTH and not excluded(path) and not entry.name.startswith("."):
+                if (
+                    depth < MAX_DEPTH
+                    and entry.name not in _NEVER
+                    and not entry.name.startswith(".")
+                    and not excluded(path)
+                ):
                     stack.append((path, depth + 1))
                 continue
             if not entry.name.endswith((".yml", ".yaml")) or not entry.is_file():

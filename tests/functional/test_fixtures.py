@@ -28,6 +28,9 @@ MARKED = [
     "distributed_shop",
     "hostile_names",
     "layouts_django",
+    "shop_monorepo",
+    "rpc_shop",
+    "grpc_mesh",
 ]
 
 

@@ -552,6 +552,53 @@ class ServicesAnalysis:
         return next((loc for name, loc in self.anchors if name == unit), None)
 
 
+_DSN_PAIR = re.compile(r"(\w+)\s*=\s*('[^']*'|\S+)")
+
+
+def connection_database(
+    service: str,
+    location: Location,
+    library: str,
+    family: str,
+    parts: Mapping[str, Sequence[tuple[str, str]]],
+    environment: Mapping[str, str],
+) -> DatabaseRef | None:
+    """The database a connection opened in code names: its URL or DSN, or its host, port
+    and name (``psycopg2.connect(database="shop_db", port=6543)``: host ``localhost``).
+    ``parts`` holds each of ``url``, ``host``, ``port``, ``name`` as ``(kind, value)``
+    sources; environment variables take the value the service's environment gives them."""
+
+    how = f"{library} connection in code"
+    url = _resolved(parts.get("url", ()), environment)
+    if url and "://" in url:
+        identity = database_identity(url, service)
+        return DatabaseRef(service, identity, location, how) if identity else None
+    fields = dict(_DSN_PAIR.findall(url)) if url else {}
+    host = fields.get("host") or _resolved(parts.get("host", ()), environment)
+    if not host and (parts.get("host") or not family):
+        return None  # a host set from something unknown, or no family to default a port
+    port = fields.get("port") or _resolved(parts.get("port", ()), environment)
+    name = fields.get("dbname") or _resolved(parts.get("name", ()), environment)
+    if not name:
+        return None
+    port = port or str(_DEFAULT_PORTS.get(family, ""))
+    where = f"{(host or 'localhost').strip(chr(39)).lower()}{f':{port}' if port.isdigit() else ''}"
+    return DatabaseRef(service, f"{family or 'db'}://{where}/{name.strip(chr(39))}", location, how)
+
+
+def _resolved(sources: Sequence[tuple[str, str]], environment: Mapping[str, str]) -> str | None:
+    """The first value known: an environment variable the service sets, or a literal."""
+
+    for kind, value in sources:
+        if kind == "env" and value in environment:
+            found = expand(environment[value]).strip()
+            if found and "$" not in found:
+                return found
+        elif kind == "literal" and value and "{}" not in value:
+            return value
+    return None
+
+
 def code_databases(service: str, path: str, urls: list[tuple[int, int, str]]) -> list[DatabaseRef]:
     """The databases named by URLs written in a service's code (see collect/db_urls.py)."""
 

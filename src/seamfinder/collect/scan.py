@@ -36,6 +36,7 @@ import ast
 import builtins
 import enum
 import re
+from dataclasses import replace
 from typing import Any
 
 from seamfinder.collect.facts import (
@@ -66,6 +67,8 @@ from seamfinder.collect.facts import (
     TransactionKind,
     ValueSource,
 )
+from seamfinder.collect.service_calls import TOKENS as SERVICE_TOKENS
+from seamfinder.collect.service_calls import service_facts
 from seamfinder.collect.source import parse_source
 from seamfinder.collect.sql import HOLE, looks_like_sql, tables_in_sql
 from seamfinder.core.model import ImportScope, ParseFailure
@@ -121,6 +124,7 @@ _PREFILTER_TOKENS = (
     b"INSTALLED_APPS",
     b"DATABASES",
     b"AUTH_USER_MODEL",
+    *SERVICE_TOKENS,
 )
 
 
@@ -165,7 +169,16 @@ def scan_file(
             return parsed
         scanner = _Scanner(module, is_package, data)
         scanner.run(parsed.tree)
-        return scanner.facts(path, count_lines(data), parsed.lowered)
+        facts = scanner.facts(path, count_lines(data), parsed.lowered)
+        if any(token in data for token in SERVICE_TOKENS):
+            found = service_facts(parsed.tree, module)
+            facts = replace(
+                facts,
+                service_calls=tuple(found.calls),
+                service_names=tuple(found.names),
+                db_connects=tuple(found.connects),
+            )
+        return facts
     except RecursionError:
         return ParseFailure(path, "too deeply nested to analyse", 1, 1)
     except Exception as exc:  # a bug in the pass must not stop the run: it becomes SF001

@@ -27,6 +27,7 @@ from seamfinder.analysis.services import (
     Signals,
     TableTouch,
     code_databases,
+    connection_database,
     environment_databases,
     level_of,
     localise,
@@ -398,6 +399,13 @@ def services_view(
             if file_facts is None:
                 continue
             refs.extend(_django_databases(unit.name, file_facts, environment[unit.name]))
+            # A URL literal in the call is already a ref (``URL in code``): counted once.
+            seen = {(r.location.path, r.location.line, r.identity) for r in refs}
+            refs.extend(
+                r
+                for r in _connections(unit.name, file_facts, environment[unit.name])
+                if (r.location.path, r.location.line, r.identity) not in seen
+            )
             wiring.read(unit.name, file_facts)
     published = {port: (name, inside) for u in units for port, name, inside in u.spec.published}
     databases = shared_databases(replace(r, identity=localise(r.identity, published)) for r in refs)
@@ -531,6 +539,24 @@ class _Wiring:
 
     def own_names(self) -> dict[str, tuple[str, ...]]:
         return {service: tuple(sorted(names)) for service, names in self.names.items()}
+
+
+def _connections(
+    service: str, facts: FileFacts, environment: Mapping[str, str]
+) -> list[DatabaseRef]:
+    refs = []
+    for fact in facts.db_connects:
+        parts = {
+            "url": [(s.kind, s.value) for s in fact.url],
+            "host": [(s.kind, s.value) for s in fact.host],
+            "port": [(s.kind, s.value) for s in fact.port],
+            "name": [(s.kind, s.value) for s in fact.name],
+        }
+        location = Location(facts.path, fact.line, fact.column)
+        ref = connection_database(service, location, fact.library, fact.family, parts, environment)
+        if ref is not None:
+            refs.append(ref)
+    return refs
 
 
 def _django_databases(

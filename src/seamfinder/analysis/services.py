@@ -11,6 +11,7 @@ one is locked to another.
 from __future__ import annotations
 
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -113,10 +114,12 @@ def owner_of_name(
     name: str, own: frozenset[str], top_names: Mapping[str, frozenset[str]]
 ) -> str | None:
     """The unit whose top-level package or module ``name`` is, unless it is the importer's
-    own (``own``) or several units have it (then it cannot be told which is meant)."""
+    own (``own``), a module of the standard library, or several units have it (then it
+    cannot be told which is meant)."""
 
-    if name in own:
-        return None
+    if name in own or name in sys.stdlib_module_names:
+        return None  # ``import logging`` in one service is the standard library's, whoever
+        # else ships a loose ``logging.py`` of its own
     owners = [unit for unit, names in sorted(top_names.items()) if name in names]
     return owners[0] if len(owners) == 1 else None
 

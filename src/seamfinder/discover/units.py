@@ -213,7 +213,7 @@ def _match_workloads(
     excluded: Callable[[str], bool],
 ) -> dict[str, tuple[Workload, ...]]:
     """The workloads of each folder that is named like one: a unit already found, or a
-    top-level (or container) folder with Python code in it."""
+    top-level (or container) folder (a service in another language, which others call)."""
 
     if not manifests.workloads:
         return {}
@@ -233,8 +233,6 @@ def _match_workloads(
             continue  # none, or it cannot be told which
         folder = candidates.pop()
         if folder in found and found[folder][0] == "library" and _in_library(folder):
-            continue
-        if folder not in found and not _has_python_at(root, folder, excluded):
             continue
         matched.setdefault(folder, []).append(workload)
     return {f: tuple(ws) for f, ws in matched.items()}

@@ -60,12 +60,13 @@ from seamfinder.core.model import (
     ImportEdge,
     Location,
     ModelDef,
+    ServiceCall,
     ServiceInfo,
     ServicesReport,
     TableOwner,
     Transaction,
 )
-from seamfinder.core.project import Project, qualify
+from seamfinder.core.project import Project, Unit, qualify
 from seamfinder.pipeline.stages import Collected, Resolved
 from seamfinder.resolve.components import ComponentMap
 from seamfinder.resolve.datagraph import DataGraph, access_key, resolve_data
@@ -414,6 +415,7 @@ def services_view(
         ((name, service) for service, names in wiring.names.items() for name in names),
     )
     calls = resolve_calls(wiring.calls, directory, environment, services)
+    calls = tuple(sorted((*calls, *_configured_calls(units, directory, services))))
     messages = resolve_messages(wiring.messages, directory, wiring.own_names(), services)
     service_cochange = cochange.coupling if isinstance(cochange, Cochange) else ()
     signals = Signals(
@@ -539,6 +541,36 @@ class _Wiring:
 
     def own_names(self) -> dict[str, tuple[str, ...]]:
         return {service: tuple(sorted(names)) for service, names in self.names.items()}
+
+
+def _configured_calls(
+    units: tuple[Unit, ...], directory: Directory, services: frozenset[str]
+) -> list[ServiceCall]:
+    """Calls of the services whose code is not read (another language): an environment
+    variable their deployment sets to another service's address
+    (``PRODUCT_CATALOG_SERVICE_ADDR=productcatalogservice:3550``) says they call it."""
+
+    found = []
+    for unit in units:
+        if unit.spec.kind != "service" or unit.project.files:
+            continue
+        for entry in unit.spec.environment:
+            target = directory.by_url(expand(entry.value))
+            if target is None or target == unit.name or target not in services:
+                continue
+            found.append(
+                ServiceCall(
+                    unit.name,
+                    target,
+                    Location(entry.path, entry.line, 1),
+                    "configured",
+                    "deployment",
+                    "",
+                    entry.value,
+                    f"{entry.name}={entry.value}",
+                )
+            )
+    return found
 
 
 def _connections(

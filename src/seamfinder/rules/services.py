@@ -148,11 +148,15 @@ def synchronous_service_call(analysis: Analysis, ctx: RuleContext) -> Iterator[F
         return
     for call in services.signals.calls:
         if call.protocol == "http":
-            what = f"{call.library} {call.method or 'request'} {call.url or '<dynamic URL>'}"
+            what = f"{call.library} {call.method or 'request'} {call.url or '<dynamic URL>'}, "
+            what += call.via
+        elif call.protocol == "configured":
+            what = f"its deployment sets {call.via}; its code, in another language, is not read"
         else:
-            what = f"{call.protocol} via {call.library}{f' to {call.url}' if call.url else ''}"
+            what = f"{call.protocol} via {call.library}{f' to {call.url}' if call.url else ''}, "
+            what += call.via
         yield ctx.finding(
-            f"{call.source} calls {call.target} synchronously ({what}, {call.via}): "
+            f"{call.source} calls {call.target} synchronously ({what}): "
             f"{call.source} fails when {call.target} is down or slow",
             call.location,
             (call.source, call.target, call.location.path, call.method, call.url),

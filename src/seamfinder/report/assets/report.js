@@ -961,8 +961,10 @@
     var g = D.services;
     if (!g) return;
     var dm = R.distributed_monolith;
+    var parts = (dm.breakdown || []).map(function (p) { return p.kind + ' ' + p.points; });
     var s = section('services', 'Services',
-      'Distributed monolith: ' + dm.score + '/100 ' + dm.level + '. Lines: coupling between ' +
+      'Distributed monolith: ' + dm.score + '/100 ' + dm.level +
+      (parts.length ? ' (= ' + parts.join(' + ') + ')' : '') + '. Lines: coupling between ' +
       'services (colour by level; labels list the evidence: shared databases, tables, ' +
       'libraries, imports); purple arrows: synchronous calls. Click for the evidence.');
     var maxLines = Math.max.apply(null, g.nodes.map(function (n) { return n[2]; }).concat([1]));
@@ -998,6 +1000,7 @@
       {label: 'service', key: function (x) { return x.name; }, cell: function (x) { return x.name; }},
       {label: 'kind', key: function (x) { return x.kind; }, cell: function (x) { return x.kind; }},
       {label: 'folders', cell: function (x) { return x.paths.join(', '); }},
+      {label: 'found by', cell: function (x) { return x.detected_by + ': ' + x.reason; }},
       {label: 'lines', num: true, key: function (x) { return x.lines; }, cell: function (x) { return String(x.lines); }},
       {label: 'score', num: true, key: function (x) { return x.score; },
         cell: function (x) { return x.kind === 'service' ? String(x.score) : '–'; }}

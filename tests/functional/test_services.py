@@ -239,3 +239,65 @@ def test_release_commits_are_not_co_change(shop_with_history: Path) -> None:
     coupling = document["service_change_coupling"]
     assert coupling["commits_release"] == 0
     assert ("orders", "shipping") in {(p["a"], p["b"]) for p in coupling["pairs"]}
+
+
+def test_a_monorepo_of_apps_is_a_distributed_monolith_with_its_points_explained() -> None:
+    _, document = analyze(FIXTURES / "shop_monorepo")
+    services = {s["name"]: s for s in document["services"]}
+    assert {n: (s["paths"], s["detected_by"]) for n, s in services.items()} == {
+        "billing": (["apps/billing"], "compose"),
+        "catalog": (["apps/catalog"], "compose"),
+        "notifications": (["apps/notifications"], "compose"),
+        "orders": (["apps/orders"], "compose"),
+    }
+    assert "pyproject.toml: depends on celery, fastapi" in services["orders"]["reason"]
+    calls = {(c["source"], c["target"], c["protocol"], c["via"]) for c in document["service_calls"]}
+    assert calls == {
+        ("orders", "catalog", "http", "URL host.docker.internal:4010"),
+        ("catalog", "orders", "http", "URL localhost:4020"),
+    }
+    messages = {
+        (m["source"], m["target"], m["library"], m["topic"]) for m in document["service_messages"]
+    }
+    assert messages == {
+        ("orders", "billing", "celery", "billing.tasks.charge"),
+        ("orders", "notifications", "redis", "order-events"),
+        ("billing", "notifications", "kafka", "invoices"),
+    }
+    # Four services, one Postgres: connection parameters, a DSN and a compose URL.
+    databases = {
+        f["source_component"]: f["message"] for f in document["findings"] if f["code"] == "SF404"
+    }
+    assert set(databases) == {"billing", "catalog", "notifications", "orders"}
+    assert all("postgresql://postgres:5432/shop_db" in m for m in databases.values())
+    verdict = document["distributed_monolith"]
+    parts = {p["kind"]: p["points"] for p in verdict["breakdown"]}
+    assert sum(parts.values()) == verdict["score"] == 45
+    assert parts == {"shared-database": 25, "call": 10, "call-cycle": 8, "message": 2}
+
+
+def test_nameko_services_call_and_notify_each_other() -> None:
+    _, document = analyze(FIXTURES / "rpc_shop")
+    assert {s["name"]: s["detected_by"] for s in document["services"]} == {
+        "gateway": "helm",
+        "orders": "helm",
+        "products": "helm",
+    }
+    calls = sorted((c["source"], c["target"], c["protocol"]) for c in document["service_calls"])
+    assert calls == [
+        ("gateway", "orders", "rpc"),
+        ("gateway", "products", "rpc"),
+        ("orders", "products", "rpc"),
+        ("products", "orders", "rpc"),
+    ]
+    (event,) = document["service_messages"]
+    assert (event["source"], event["target"], event["topic"], event["path"]) == (
+        "orders",
+        "products",
+        "orders.order_created",
+        "orders/orders/service.py",
+    )
+    result = CliRunner().invoke(main, ["analyze", str(FIXTURES / "rpc_shop"), "--no-cache"])
+    assert "= shared-database 17 + call 17 + call-cycle 10 + message 3" in result.stdout
+    assert "gateway -> orders: 1 rpc call" in result.stdout
+    assert "orders -> products: 1 nameko event" in result.stdout

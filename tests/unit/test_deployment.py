@@ -134,7 +134,7 @@ def test_packaging_that_runs_and_packaging_that_does_not(tmp_path: Path) -> None
     )
     api = read_packaging(tmp_path / "api")
     assert api is not None and api.frameworks == ("fastapi",)
-    assert api.describe() == "pyproject.toml with depends on fastapi"
+    assert api.describe() == "pyproject.toml: depends on fastapi"
     cli = read_packaging(tmp_path / "cli")
     assert cli is not None and cli.scripts == ("run",)
     poetry = read_packaging(tmp_path / "poetry")
@@ -177,7 +177,7 @@ def test_a_monorepo_of_apps_with_dockerfiles_and_compose_in_deploy(tmp_path: Pat
         "worker": ("service", ("apps/worker",), "markers"),
     }
     assert specs["api"].reason.startswith("deployable unit (dockerfiles/Dockerfile-prod)")
-    assert "pyproject.toml with depends on celery" in specs["worker"].reason
+    assert "pyproject.toml: depends on celery" in specs["worker"].reason
     assert [(e.name, e.value) for e in specs["api"].environment] == [
         ("DATABASE_URL", "postgresql://db/shop")
     ]

@@ -71,7 +71,7 @@ class Packaging:
             parts.append(f"entry point {', '.join(self.scripts[:2])}")
         if self.frameworks:
             parts.append(f"depends on {', '.join(self.frameworks[:2])}")
-        return f"{self.file} with {' and '.join(parts)}"
+        return f"{self.file}: {' and '.join(parts)}"
 
 
 def read_packaging(folder: Path) -> Packaging | None:

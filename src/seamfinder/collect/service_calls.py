@@ -42,12 +42,17 @@ TOKENS: tuple[bytes, ...] = (
     b"redis",
     b"pika",
     b"kombu",
-    b"connect(",
+    b"psycopg",
+    b"asyncpg",
+    b"aiopg",
+    b"pg8000",
+    b"pymysql",
+    b"MySQLdb",
+    b"mysql",
+    b"pymongo",
+    b"motor",
     b"create_engine",
     b"create_async_engine",
-    b"create_pool",
-    b"MongoClient",
-    b"MotorClient",
 )
 
 _DB_FAMILIES = {
@@ -410,9 +415,7 @@ class _Reader:
             if isinstance(bound, Thing) and bound.kind == "dispatch-fn":
                 self._dispatch(node, standalone=True)
         for argument in [*node.args, *(k.value for k in node.keywords)]:
-            self.evaluate(argument)
-        if isinstance(node.func, ast.Attribute) and callee is None:
-            self.evaluate(node.func.value)
+            self.evaluate(argument)  # the receiver of a method was evaluated by _method
         return result
 
     def _known_call(self, node: ast.Call, callee: str) -> Bound | None:

@@ -169,7 +169,7 @@ def _detected(
         workloads = workloads_by_folder.get(folder, ())
         name = service.name if service is not None and builds else base
         detected_by = "compose" if builds else workloads[0].source if workloads else "markers"
-        if service is not None and service.name not in reason:
+        if service is not None and not reason.startswith("built by"):
             reason = f"{reason}; compose service {service.name!r} in {service.path}"
         specs.append(
             _spec(name, kind, (folder,), detected_by, reason, service, workloads, manifests)

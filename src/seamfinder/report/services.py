@@ -35,6 +35,7 @@ def _services(section: ServicesReport) -> Table:
     table.add_column("path", overflow="fold")
     # The reason gives way first: names and paths are never cut (two would read alike).
     table.add_column("found by", overflow="fold", max_width=48)
+    table.add_column("found by", overflow="fold", max_width=60)
     table.add_column("modules", justify="right")
     table.add_column("lines", justify="right")
     table.add_column("score", justify="right")
@@ -79,16 +80,16 @@ def _verdict(section: ServicesReport) -> RenderableType:
 def _traffic(section: ServicesReport) -> Text:
     """Calls (synchronous) and messages (asynchronous) per direction and protocol."""
 
-    counts: dict[tuple[str, str, str, str], int] = {}
+    counts: dict[tuple[str, str, str], int] = {}
     for call in section.calls:
-        key = (call.source, call.target, "calls", call.protocol)
+        key = (call.source, call.target, f"{call.protocol} call")
         counts[key] = counts.get(key, 0) + 1
     for message in section.messages:
-        key = (message.source, message.target, "messages", message.protocol)
+        key = (message.source, message.target, f"{message.library} {message.protocol}")
         counts[key] = counts.get(key, 0) + 1
     lines = [
-        f"  {source} -> {target}: {n} {protocol} {kind}"
-        for (source, target, kind, protocol), n in sorted(counts.items())
+        f"  {source} -> {target}: {n} {what}{'s' if n > 1 else ''}"
+        for (source, target, what), n in sorted(counts.items())
     ]
     return Text("\n".join(["Calls (synchronous) and messages (asynchronous):", *lines]))
 

@@ -255,6 +255,8 @@ def test_a_monorepo_of_apps_is_a_distributed_monolith_with_its_points_explained(
     assert calls == {
         ("orders", "catalog", "http", "URL host.docker.internal:4010"),
         ("catalog", "orders", "http", "URL localhost:4020"),
+        # The URL travels through an instance; the variable it comes from says where.
+        ("notifications", "orders", "configured", "ORDERS_API=http://orders:8000"),
     }
     messages = {
         (m["source"], m["target"], m["library"], m["topic"]) for m in document["service_messages"]
@@ -272,8 +274,8 @@ def test_a_monorepo_of_apps_is_a_distributed_monolith_with_its_points_explained(
     assert all("postgresql://postgres:5432/shop_db" in m for m in databases.values())
     verdict = document["distributed_monolith"]
     parts = {p["kind"]: p["points"] for p in verdict["breakdown"]}
-    assert sum(parts.values()) == verdict["score"] == 45
-    assert parts == {"shared-database": 25, "call": 10, "call-cycle": 8, "message": 2}
+    assert sum(parts.values()) == verdict["score"] == 48
+    assert parts == {"shared-database": 25, "call": 13, "call-cycle": 8, "message": 2}
 
 
 def test_nameko_services_call_and_notify_each_other() -> None:

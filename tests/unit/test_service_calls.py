@@ -172,3 +172,20 @@ def test_unrelated_methods_of_the_same_names_are_nothing() -> None:
             session.subscribe("z")
         """
     assert read(source).calls == []
+
+
+def test_environment_variables_read_are_kept_once_each_at_their_first_read() -> None:
+    found = read(
+        """
+        import os
+
+        BASE = os.environ["ORDERS_API"]
+
+        def again():
+            return os.getenv("ORDERS_API"), os.environ.get("TIMEOUT", "5")
+        """
+    )
+    assert [(r.name, r.line) for r in found.env_reads.values()] == [
+        ("ORDERS_API", 4),
+        ("TIMEOUT", 7),
+    ]

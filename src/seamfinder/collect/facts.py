@@ -408,6 +408,17 @@ class ServiceNameFact:
 
 
 @dataclass(frozen=True, slots=True)
+class EnvReadFact:
+    """An environment variable the code reads (``os.environ["X"]``, ``os.getenv("X")``),
+    where it is first read in the file: a variable the deployment sets to another service's
+    address says the code talks to that service, even where the call itself is not seen."""
+
+    name: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
 class DatabaseConnectFact:
     """A database connection opened in code: ``psycopg2.connect(database=..., port=...)``,
     ``create_engine(url)``, ``pymysql.connect(...)``; each part lists where its value comes
@@ -478,6 +489,7 @@ class FileFacts:
     service_calls: tuple[ServiceCallFact, ...] = ()
     service_names: tuple[ServiceNameFact, ...] = ()
     db_connects: tuple[DatabaseConnectFact, ...] = ()
+    env_reads: tuple[EnvReadFact, ...] = ()
 
 
 # --- JSON -------------------------------------------------------------------------------

@@ -177,6 +177,7 @@ def scan_file(
                 service_calls=tuple(found.calls),
                 service_names=tuple(found.names),
                 db_connects=tuple(found.connects),
+                env_reads=tuple(found.env_reads.values()),
             )
         return facts
     except RecursionError:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from seamfinder.collect.facts import (
     DatabaseConnectFact,
+    EnvReadFact,
     ServiceCallFact,
     ServiceNameFact,
     ValueSource,
@@ -53,6 +54,8 @@ TOKENS: tuple[bytes, ...] = (
     b"motor",
     b"create_engine",
     b"create_async_engine",
+    b"environ",
+    b"getenv",
 )
 
 _DB_FAMILIES = {
@@ -138,6 +141,7 @@ class ServiceFacts:
     calls: list[ServiceCallFact] = field(default_factory=list)
     names: list[ServiceNameFact] = field(default_factory=list)
     connects: list[DatabaseConnectFact] = field(default_factory=list)
+    env_reads: dict[str, EnvReadFact] = field(default_factory=dict)  # first read per name
 
 
 def service_facts(tree: ast.Module, module: str) -> ServiceFacts:
@@ -379,6 +383,7 @@ class _Reader:
             if self.dotted(node.value) == "os.environ":
                 key = _literal(node.slice)
                 if key:
+                    self._read_env(key, node)
                     return Text("{}", (ValueSource("env", key),))
             return None
         if not isinstance(node, ast.Call):
@@ -389,6 +394,7 @@ class _Reader:
         key = _literal(node.args[0]) if node.args else None
         if not key:
             return None
+        self._read_env(key, node)
         sources = [ValueSource("env", key)]
         default = self.text(node.args[1]) if len(node.args) > 1 else None
         if default is not None:
@@ -619,6 +625,10 @@ class _Reader:
             self.evaluate(call)
 
     # --- facts ----------------------------------------------------------------------
+
+    def _read_env(self, name: str, node: ast.expr) -> None:
+        if name not in self.found.env_reads:
+            self.found.env_reads[name] = EnvReadFact(name, node.lineno, node.col_offset + 1)
 
     def _rpc(self, node: ast.Call, service: str, library: str) -> None:
         self._add(node, "rpc", "call", library, service, ())

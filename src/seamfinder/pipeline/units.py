@@ -415,7 +415,15 @@ def services_view(
         ((name, service) for service, names in wiring.names.items() for name in names),
     )
     calls = resolve_calls(wiring.calls, directory, environment, services)
-    calls = tuple(sorted((*calls, *_configured_calls(units, directory, services))))
+    calls = tuple(
+        sorted(
+            (
+                *calls,
+                *_configured_calls(units, directory, services),
+                *_addressed_calls(units, facts, directory, services, calls),
+            )
+        )
+    )
     messages = resolve_messages(wiring.messages, directory, wiring.own_names(), services)
     service_cochange = cochange.coupling if isinstance(cochange, Cochange) else ()
     signals = Signals(
@@ -571,6 +579,48 @@ def _configured_calls(
                 )
             )
     return found
+
+
+def _addressed_calls(
+    units: tuple[Unit, ...],
+    facts: Mapping[str, FileFacts],
+    directory: Directory,
+    services: frozenset[str],
+    seen: tuple[ServiceCall, ...],
+) -> list[ServiceCall]:
+    """Calls the code makes where the request itself is not followed
+    (``requests.get(self.config.server + path)``): the code reads an environment variable
+    that the service's deployment sets to another service's address
+    (``NATLAS_SERVER_ADDRESS=http://natlas-server:5000``). One per pair of services not
+    already seen calling each other, at the first read."""
+
+    called = {(c.source, c.target) for c in seen}
+    found: dict[tuple[str, str], ServiceCall] = {}
+    for unit in units:
+        if unit.spec.kind != "service":
+            continue
+        addresses = {e.name: e.value for e in unit.spec.environment}
+        for source in unit.project.files:
+            file_facts = facts.get(source.path)
+            for read in file_facts.env_reads if file_facts else ():
+                value = addresses.get(read.name)
+                target = directory.by_url(expand(value)) if value else None
+                key = (unit.name, target or "")
+                if target is None or target == unit.name or target not in services:
+                    continue
+                if key in called or key in found:
+                    continue
+                found[key] = ServiceCall(
+                    unit.name,
+                    target,
+                    Location(source.path, read.line, read.column),
+                    "configured",
+                    "environment",
+                    "",
+                    value or "",
+                    f"{read.name}={value}",
+                )
+    return [found[key] for key in sorted(found)]
 
 
 def _connections(

@@ -150,6 +150,9 @@ def synchronous_service_call(analysis: Analysis, ctx: RuleContext) -> Iterator[F
         if call.protocol == "http":
             what = f"{call.library} {call.method or 'request'} {call.url or '<dynamic URL>'}, "
             what += call.via
+        elif call.protocol == "configured" and call.library == "environment":
+            what = f"the code reads {call.via.split('=', 1)[0]}, which its deployment sets to "
+            what += f"{call.url}; the request itself is not followed"
         elif call.protocol == "configured":
             what = f"its deployment sets {call.via}; its code, in another language, is not read"
         else:

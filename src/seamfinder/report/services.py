@@ -35,7 +35,6 @@ def _services(section: ServicesReport) -> Table:
     table.add_column("path", overflow="fold")
     # The reason gives way first: names and paths are never cut (two would read alike).
     table.add_column("found by", overflow="fold", max_width=48)
-    table.add_column("found by", overflow="fold", max_width=60)
     table.add_column("modules", justify="right")
     table.add_column("lines", justify="right")
     table.add_column("score", justify="right")

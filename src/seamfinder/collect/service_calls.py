@@ -23,6 +23,7 @@ concatenation and f-strings. Nothing is imported or run.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from seamfinder.collect.facts import (
@@ -436,22 +437,22 @@ class _Reader:
             self._stub(node, last[: -len("Stub")])
             return None
         if top == "nameko":
-            return self._nameko(node, callee, last)
+            return _nameko(self, node, callee, last)
         if top == "celery":
-            return self._celery(node, last)
+            return _celery(self, node, last)
         if callee in _KAFKA_PRODUCERS:
             return Thing("kafka-producer", top)
         if callee in _KAFKA_CONSUMERS:
             for argument in node.args:
                 self._message(node, "receive", "message", top, self.text(argument))
-            self._topics(node, self.evaluate(_argument(node, None, "topics")), top)
+            _topics(self, node, top)
             return Thing("kafka-consumer", top)
         if callee in _REDIS_CLIENTS:
             return Thing("redis", "redis")
         if top == "pika" and last in ("BlockingConnection", "SelectConnection"):
             return Thing("pika-connection", "pika")
         if top == "kombu":
-            return self._kombu(node, last)
+            return _kombu(self, node, last)
         if top == "aio_pika" and last in ("connect", "connect_robust"):
             return Thing("aio-pika-connection", "aio-pika")
         if top in _DB_FAMILIES and last in _DB_CALLS:
@@ -474,36 +475,9 @@ class _Reader:
                 self._rpc(node, func.value.attr, "nameko")
                 return None
         if not isinstance(receiver, Thing):
-            return self._aio_pika(node, method)
-        kind = receiver.kind
-        if kind == "dispatcher":
-            self._dispatch(node, standalone=False)
-        elif kind == "celery" and method == "signature":
-            self._message(node, "send", "task", "celery", self.text(_argument(node, 0, "name")))
-        elif kind == "kafka-producer" and method in ("send", "send_and_wait", "produce"):
-            topic = self.text(_argument(node, 0, "topic"))
-            self._message(node, "send", "message", receiver.library, topic)
-        elif kind == "kafka-consumer" and method == "subscribe":
-            self._topics(node, self.evaluate(_argument(node, 0, "topics")), receiver.library)
-        elif kind == "redis" and method == "publish":
-            self._message(
-                node, "send", "message", "redis", self.text(_argument(node, 0, "channel"))
-            )
-        elif kind == "redis" and method == "pubsub":
-            return Thing("pubsub", "redis")
-        elif kind == "pubsub" and method in ("subscribe", "psubscribe"):
-            for argument in node.args:
-                self._message(node, "receive", "message", "redis", self.text(argument))
-        elif kind == "pika-connection" and method == "channel":
-            return Thing("pika-channel", "pika")
-        elif kind == "pika-channel":
-            self._pika(node, method)
-        elif kind == "kombu-connection" and method == "Producer":
-            return Thing("kombu-producer", "kombu")
-        elif kind == "kombu-producer" and method == "publish":
-            topic = self.text(_argument(node, None, "routing_key"))
-            self._message(node, "send", "message", "kombu", topic)
-        return None
+            return _aio_pika(self, node, method)
+        handler = _METHODS.get((receiver.kind, method)) or _METHODS.get((receiver.kind, "*"))
+        return handler(self, node, receiver, method) if handler is not None else None
 
     def _stub(self, node: ast.Call, service: str) -> None:
         channel = self.evaluate(_argument(node, 0, "channel"))
@@ -511,79 +485,6 @@ class _Reader:
         if isinstance(channel, Thing) and channel.address is not None:
             address = _sources(channel.address)
         self._add(node, "grpc", "call", "grpc", service, address)
-
-    def _nameko(self, node: ast.Call, callee: str, last: str) -> Bound | None:
-        if last in ("RpcProxy", "ServiceRpc", "ServiceRpcProxy"):
-            self._rpc(node, _literal(_argument(node, 0, "target_service")) or "", "nameko")
-        elif last in ("ClusterRpcProxy", "ClusterRpc", "ClusterProxy"):
-            return Thing("cluster", "nameko")
-        elif last == "EventDispatcher":
-            return Thing("dispatcher", "nameko")
-        elif last == "event_dispatcher" and "standalone" in callee:
-            return Thing("dispatch-fn", "nameko")
-        return None
-
-    def _celery(self, node: ast.Call, last: str) -> Bound | None:
-        if last == "Celery":
-            name = _literal(_argument(node, 0, "main"))
-            if name:
-                self.found.names.append(
-                    ServiceNameFact("celery", name, node.lineno, node.col_offset + 1)
-                )
-            return Thing("celery", "celery")
-        if last in ("signature", "Signature", "subtask"):
-            self._message(node, "send", "task", "celery", self.text(_argument(node, 0, "task")))
-        elif last == "send_task":
-            self._message(node, "send", "task", "celery", self.text(_argument(node, 0, "name")))
-        elif last == "current_app":
-            return Thing("celery", "celery")
-        return None
-
-    def _kombu(self, node: ast.Call, last: str) -> Bound | None:
-        if last == "Connection":
-            return Thing("kombu-connection", "kombu")
-        if last == "Producer":
-            return Thing("kombu-producer", "kombu")
-        if last == "Queue":
-            key = self.text(_argument(node, None, "routing_key"))
-            name = self.text(_argument(node, 0, "name"))
-            self._message(node, "receive", "message", "kombu", key or name)
-        return None
-
-    def _aio_pika(self, node: ast.Call, method: str) -> Bound | None:
-        if "aio_pika" not in self.imports.values() and not any(
-            d.startswith("aio_pika") for d in self.imports.values()
-        ):
-            return None
-        if method == "publish":
-            topic = self.text(_argument(node, None, "routing_key"))
-            self._message(node, "send", "message", "aio-pika", topic)
-        elif method == "declare_queue":
-            self._message(
-                node, "receive", "message", "aio-pika", self.text(_argument(node, 0, "name"))
-            )
-        return None
-
-    def _pika(self, node: ast.Call, method: str) -> None:
-        if method == "basic_publish":
-            exchange = self.text(_argument(node, 0, "exchange"))
-            key = self.text(_argument(node, 1, "routing_key"))
-            topic = exchange if exchange is not None and exchange.template else key
-            self._message(node, "send", "message", "pika", topic)
-        elif method == "basic_consume":
-            self._message(
-                node, "receive", "message", "pika", self.text(_argument(node, 0, "queue"))
-            )
-        elif method == "queue_bind":
-            self._message(
-                node, "receive", "message", "pika", self.text(_argument(node, None, "exchange"))
-            )
-
-    def _topics(self, node: ast.Call, value: Bound | None, library: str) -> None:
-        argument = _argument(node, 0, "topics")
-        items = argument.elts if isinstance(argument, (ast.List, ast.Tuple, ast.Set)) else []
-        for item in items:
-            self._message(node, "receive", "message", library, self.text(item))
 
     def _dispatch(self, node: ast.Call, *, standalone: bool) -> None:
         if standalone:  # dispatch("orders", "order_created", payload)
@@ -685,6 +586,142 @@ class _Reader:
                 node.col_offset + 1,
             )
         )
+
+
+# --- libraries: calls of their functions, and methods of the objects they return --------
+
+
+def _nameko(reader: _Reader, node: ast.Call, callee: str, last: str) -> Bound | None:
+    if last in ("RpcProxy", "ServiceRpc", "ServiceRpcProxy"):
+        reader._rpc(node, _literal(_argument(node, 0, "target_service")) or "", "nameko")
+    elif last in ("ClusterRpcProxy", "ClusterRpc", "ClusterProxy"):
+        return Thing("cluster", "nameko")
+    elif last == "EventDispatcher":
+        return Thing("dispatcher", "nameko")
+    elif last == "event_dispatcher" and "standalone" in callee:
+        return Thing("dispatch-fn", "nameko")
+    return None
+
+
+def _celery(reader: _Reader, node: ast.Call, last: str) -> Bound | None:
+    if last == "Celery":
+        name = _literal(_argument(node, 0, "main"))
+        if name:
+            reader.found.names.append(
+                ServiceNameFact("celery", name, node.lineno, node.col_offset + 1)
+            )
+        return Thing("celery", "celery")
+    if last in ("signature", "Signature", "subtask"):
+        reader._message(node, "send", "task", "celery", reader.text(_argument(node, 0, "task")))
+    elif last == "send_task":
+        reader._message(node, "send", "task", "celery", reader.text(_argument(node, 0, "name")))
+    elif last == "current_app":
+        return Thing("celery", "celery")
+    return None
+
+
+def _kombu(reader: _Reader, node: ast.Call, last: str) -> Bound | None:
+    if last == "Connection":
+        return Thing("kombu-connection", "kombu")
+    if last == "Producer":
+        return Thing("kombu-producer", "kombu")
+    if last == "Queue":
+        key = reader.text(_argument(node, None, "routing_key"))
+        name = reader.text(_argument(node, 0, "name"))
+        reader._message(node, "receive", "message", "kombu", key or name)
+    return None
+
+
+def _aio_pika(reader: _Reader, node: ast.Call, method: str) -> Bound | None:
+    """aio-pika's objects come out of awaited calls the pass does not follow: its
+    ``publish``/``declare_queue`` are read by name in a file that imports it."""
+
+    if not any(d.split(".", 1)[0] == "aio_pika" for d in reader.imports.values()):
+        return None
+    if method == "publish":
+        topic = reader.text(_argument(node, None, "routing_key"))
+        reader._message(node, "send", "message", "aio-pika", topic)
+    elif method == "declare_queue":
+        topic = reader.text(_argument(node, 0, "name"))
+        reader._message(node, "receive", "message", "aio-pika", topic)
+    return None
+
+
+def _topics(reader: _Reader, node: ast.Call, library: str) -> None:
+    """``subscribe(["a", "b"])``, ``subscribe(topics=[...])``: each literal topic."""
+
+    argument = _argument(node, 0, "topics")
+    items = argument.elts if isinstance(argument, (ast.List, ast.Tuple, ast.Set)) else []
+    for item in items:
+        reader._message(node, "receive", "message", library, reader.text(item))
+
+
+Method = Callable[["_Reader", ast.Call, Thing, str], "Bound | None"]
+
+
+def _send(keyword: str, position: int | None = 0) -> Method:
+    def handle(reader: _Reader, node: ast.Call, receiver: Thing, method: str) -> Bound | None:
+        topic = reader.text(_argument(node, position, keyword))
+        protocol = "task" if receiver.kind == "celery" else "message"
+        reader._message(node, "send", protocol, receiver.library, topic)
+        return None
+
+    return handle
+
+
+def _returns(kind: str) -> Method:
+    def handle(reader: _Reader, node: ast.Call, receiver: Thing, method: str) -> Bound | None:
+        return Thing(kind, receiver.library)
+
+    return handle
+
+
+def _dispatched(reader: _Reader, node: ast.Call, receiver: Thing, method: str) -> Bound | None:
+    reader._dispatch(node, standalone=False)
+    return None
+
+
+def _subscribed(reader: _Reader, node: ast.Call, receiver: Thing, method: str) -> Bound | None:
+    if receiver.kind == "kafka-consumer":
+        _topics(reader, node, receiver.library)
+    else:
+        for argument in node.args:
+            reader._message(node, "receive", "message", receiver.library, reader.text(argument))
+    return None
+
+
+def _pika(reader: _Reader, node: ast.Call, receiver: Thing, method: str) -> Bound | None:
+    if method == "basic_publish":
+        exchange = reader.text(_argument(node, 0, "exchange"))
+        key = reader.text(_argument(node, 1, "routing_key"))
+        topic = exchange if exchange is not None and exchange.template else key
+        reader._message(node, "send", "message", "pika", topic)
+    elif method == "basic_consume":
+        topic = reader.text(_argument(node, 0, "queue"))
+        reader._message(node, "receive", "message", "pika", topic)
+    elif method == "queue_bind":
+        topic = reader.text(_argument(node, None, "exchange"))
+        reader._message(node, "receive", "message", "pika", topic)
+    return None
+
+
+# (kind of object, method) -> handler; "*": any method.
+_METHODS: dict[tuple[str, str], Method] = {
+    ("dispatcher", "*"): _dispatched,
+    ("celery", "signature"): _send("name"),
+    ("kafka-producer", "send"): _send("topic"),
+    ("kafka-producer", "send_and_wait"): _send("topic"),
+    ("kafka-producer", "produce"): _send("topic"),
+    ("kafka-consumer", "subscribe"): _subscribed,
+    ("redis", "publish"): _send("channel"),
+    ("redis", "pubsub"): _returns("pubsub"),
+    ("pubsub", "subscribe"): _subscribed,
+    ("pubsub", "psubscribe"): _subscribed,
+    ("pika-connection", "channel"): _returns("pika-channel"),
+    ("pika-channel", "*"): _pika,
+    ("kombu-connection", "Producer"): _returns("kombu-producer"),
+    ("kombu-producer", "publish"): _send("routing_key", None),
+}
 
 
 def _sources(text: Text) -> tuple[ValueSource, ...]:

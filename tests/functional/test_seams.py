@@ -81,25 +81,30 @@ def test_a_lower_resolution_merges_orders_and_billing_first(tmp_path: Path) -> N
     assert document["seams"]["resolution"] == 0.8
 
 
-def test_candidates_rank_notifications_first_and_orders_last(report: Any) -> None:
+def test_candidates_rank_notifications_first_orders_last_and_set_the_kernel_apart(
+    report: Any,
+) -> None:
     ranked = [c["component"] for c in report["candidates"]]
     assert ranked == [
         "notifications",
         "accounts",
-        "shipping",
-        "core",
-        "inventory",
         "catalog",
+        "shipping",
+        "inventory",
         "billing",
         "orders",
+        "core",
     ]
     by_name = {c["component"]: c for c in report["candidates"]}
     notifications = by_name["notifications"]
-    assert notifications["score"] == 91.6
+    assert notifications["score"] == 90.4
     assert (notifications["inbound_sites"], notifications["interface"]) == (0, [])
     assert notifications["owned_tables"] == ["notifications_emaillog"]
     assert notifications["shared_tables"] == [] and notifications["cycle"] == []
-    assert "nothing else imports it" in notifications["reasons"]
+    # Its receivers hear orders' and shipping's saves: two events to subscribe to.
+    assert notifications["events"] == 2
+    assert notifications["entry_points"] == ["2 receivers", "2 tasks"]
+    assert "nothing else calls it" in notifications["reasons"]
     assert "owns its 1 table alone" in notifications["reasons"]
     for entangled in ("orders", "billing"):
         assert by_name[entangled]["cycle"] == ["billing", "orders"]
@@ -112,18 +117,26 @@ def test_candidates_rank_notifications_first_and_orders_last(report: Any) -> Non
         "payments.services.refund_order_payment",
         "payments.views",
     ]
-    assert by_name["core"]["reasons"][0].startswith("a shared kernel")
-    # The breakdown adds up: 100 minus the points.
+    # The kernel scores well (nothing stands in its way) but is no service: listed last.
+    core = by_name["core"]
+    assert core["viable"] is False and core["score"] > by_name["billing"]["score"]
+    assert core["set_apart"].startswith("a shared kernel")
+    # The breakdown adds up: 100 minus the points, each from its weight and half-value.
+    total = sum(f["weight"] for f in notifications["factors"])
     for candidate in report["candidates"]:
         points = sum(f["points"] for f in candidate["factors"])
         assert candidate["score"] == pytest.approx(100 - points, abs=0.05)
+        for f in candidate["factors"]:
+            expected = 100 * f["weight"] * f["value"] / (f["value"] + f["half"]) / total
+            assert f["points"] == pytest.approx(expected if f["value"] else 0, abs=0.051)
 
 
 def test_candidates_command_matches_the_report(report: Any) -> None:
     document = invoke("candidates", SHOP, "--format", "json")
     assert document["candidates"] == report["candidates"]
     text = CliRunner().invoke(main, ["candidates", SHOP, "--no-cache"]).stdout
-    assert "1. notifications: 91.6" in text and "foreign-data" in text
+    assert "1. notifications: 90.4" in text and "foreign-reads" in text
+    assert "Set apart: not services (1)" in text
 
 
 def extraction(*args: str) -> Any:

@@ -35,6 +35,11 @@ CASES += [
         ["extract", "billing", "{root}/django_shop", "--with", "orders.services", "-f", "json"],
     ),
     ("distributed_shop.candidates.json", ["candidates", "{root}/distributed_shop", "-f", "json"]),
+    ("feature_shop.candidates.json", ["candidates", "{root}/feature_shop", "-f", "json"]),
+    (
+        "feature_shop.extract-exports.json",
+        ["extract", "exports", "{root}/feature_shop", "-f", "json"],
+    ),
 ]
 
 

@@ -181,27 +181,45 @@ def _pair(a: str, b: str) -> tuple[str, str]:
 
 
 def communities(
-    graph: AffinityGraph, omnipresent: frozenset[str] = frozenset()
+    graph: AffinityGraph,
+    omnipresent: frozenset[str] = frozenset(),
+    anchors: Mapping[str, str] | None = None,
 ) -> tuple[tuple[str, ...], ...]:
     """Louvain's partition of the connected modules, isolated ones joined by package, and
     the ``omnipresent`` modules as one part of their own.
+
+    ``anchors`` (module -> app) fold an app's models and layer modules into one node
+    before clustering, so that they land in one part together.
 
     Sorted: largest part first, then by first module; modules sorted within a part.
     """
 
     import networkx as nx
 
-    weighted = [
-        (a, b, w) for a, b, w in graph.weighted() if a not in omnipresent and b not in omnipresent
-    ]
+    anchors = anchors or {}
+
+    def node(module: str) -> str:
+        app = anchors.get(module)
+        return f"<app {app}>" if app is not None else module
+
+    folded: dict[tuple[str, str], float] = defaultdict(float)
+    for a, b, w in graph.weighted():
+        if a in omnipresent or b in omnipresent or node(a) == node(b):
+            continue
+        folded[_pair(node(a), node(b))] += w
+    weighted = [(a, b, folded[(a, b)]) for a, b in sorted(folded)]
     connected = sorted({a for a, _, _ in weighted} | {b for _, b, _ in weighted})
+    members: dict[str, list[str]] = defaultdict(list)
+    for module in graph.modules:
+        if module not in omnipresent:
+            members[node(module)].append(module)
     found: list[set[str]] = []
     if connected:
         nx_graph = nx.Graph()
         nx_graph.add_nodes_from(connected)
         nx_graph.add_weighted_edges_from(weighted)
         found = [
-            set(part)
+            {module for name in part for module in members[name]}
             for part in nx.community.louvain_communities(
                 nx_graph,
                 weight="weight",
@@ -209,6 +227,9 @@ def communities(
                 seed=graph.config.seed,
             )
         ]
+    for name in sorted(members):
+        if name.startswith("<app ") and name not in connected:
+            found.append(set(members[name]))  # an app with no tie: one part of its own
     if omnipresent:
         found.append(set(omnipresent))
     part_of = {m: index for index, part in enumerate(found) for m in part}
@@ -313,13 +334,55 @@ def declared_metrics(inputs: SeamInputs) -> PartitionMetrics:
     return inputs.metrics(inputs.declared, inputs.declared_owner)
 
 
+# Technical layers: a module so named (or under a package so named) belongs with the app
+# it serves, not with the same layer of other apps.
+LAYER_PARTS = frozenset(
+    {"serializers", "utils", "api", "graphql", "admin", "forms", "tables", "filters", "filtersets"}
+)
+
+
+def app_anchors(analysis: Analysis, modules: Iterable[str]) -> dict[str, str]:
+    """Module -> the app (component) its models or technical layer belong to.
+
+    ``orders.models``, ``orders.serializers``, ``orders.api.views``: orders'. A layer
+    module elsewhere that names an app after the layer (``saleor.graphql.order.types``)
+    is that app's too.
+    """
+
+    of = analysis.components.component_of
+    by_short: dict[str, str] = {}
+    for component in analysis.components.components:
+        if component.name != ROOT_COMPONENT:
+            by_short.setdefault(component.name.rsplit(".", 1)[-1], component.name)
+    for package, label in analysis.components.app_labels.items():
+        by_short.setdefault(label, of(package))
+    packages = {c.name: c.package for c in analysis.components.components}
+    anchors: dict[str, str] = {}
+    for module in modules:
+        own = of(module)
+        package = packages.get(own) or ""
+        rest = module[len(package) + 1 :].split(".") if package else module.split(".")[1:]
+        if rest and (rest[0] == "models" or rest[0] in LAYER_PARTS):
+            served = by_short.get(rest[1]) if len(rest) > 1 else None
+            anchors[module] = served if served and served != ROOT_COMPONENT else own
+        elif not rest or rest == [""]:
+            continue
+    return anchors
+
+
 def seam_report(analysis: Analysis, inputs: SeamInputs | None = None) -> SeamReport:
     """The proposed partition, both partitions' metrics, and the misplaced modules."""
 
     inputs = inputs or seam_inputs(analysis)
     graph = inputs.graph
-    parts = communities(graph, inputs.omnipresent)
-    seams = _name_seams(parts, inputs.declared, inputs.omnipresent)
+    anchors = app_anchors(analysis, graph.modules)
+    # A domain's models module imported everywhere stays with its app; a kernel of bases
+    # and helpers (no table of its own) stays the shared kernel.
+    defining = set(inputs.definer.values())
+    kernel = frozenset(m for m in inputs.omnipresent if not (m in anchors and m in defining))
+    anchors = {m: app for m, app in anchors.items() if m not in kernel}
+    parts = communities(graph, kernel, anchors)
+    seams = _name_seams(parts, inputs.declared, kernel)
     proposed = {m: seam.name for seam in seams for m in seam.modules}
     config = graph.config
     return SeamReport(

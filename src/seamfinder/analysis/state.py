@@ -15,9 +15,12 @@ from seamfinder.core.model import (
     DataAccess,
     Dependency,
     DependencyMatrix,
+    Hook,
     ImportEdge,
     ImportedName,
+    Location,
     ModelDef,
+    NameUse,
     ParseFailure,
     TableOwner,
     Transaction,
@@ -49,6 +52,15 @@ class Analysis:
     # Imports of packages outside the project (their top-level names), read only when a
     # contract forbids one (import-linter's include_external_packages).
     external_imports: tuple[ImportEdge, ...] = ()
+    # Read for candidates and the extraction sheet only (empty for check): entry points and
+    # wiring without imports, how imported names are used, enumerations (dotted), and the
+    # relation sites that delete on cascade.
+    hooks: tuple[Hook, ...] = ()
+    name_uses: tuple[NameUse, ...] = ()
+    enumerations: frozenset[str] = frozenset()
+    cascades: frozenset[Location] = frozenset()
+    module_lines: tuple[tuple[str, int], ...] = ()  # (module, lines), sorted
+    abstract_models: tuple[tuple[str, int], ...] = ()  # (module, abstract classes it declares)
 
     def module_path(self, module: str) -> str | None:
         return next((f.path for f in self.project.files if f.module == module), None)

@@ -355,6 +355,7 @@ class TableUse:
     writes: int = 0
     relations: int = 0
     raw_sql: int = 0
+    lookups: int = 0  # of the reads, through a lookup string (``product__collections__slug``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,10 +459,71 @@ class SeamReport:
 class ScoreFactor:
     """One line of a candidate's score: the figure, the points it costs, in words."""
 
-    name: str  # kebab-case: inbound-imports, shared-tables...
+    name: str  # kebab-case: inbound-calls, shared-tables...
     value: float
     points: float  # taken off 100
     detail: str
+    weight: float = 0.0  # the factor's weight (points = 100 * weight * value/(value+half) / sum)
+    half: float = 0.0  # the value that costs half the weight
+
+
+HookKind = Literal[
+    "route",  # a URL pattern or router registration (the module that declares it)
+    "view",  # a module that serves requests: views, viewsets, resolvers, mutations, consumers
+    "task",  # a Celery/dramatiq/huey task
+    "command",  # a Django management command
+    "receiver",  # a signal receiver (``@receiver``, ``signal.connect``)
+    "add-to-class",  # ``Model.add_to_class(...)``: a method or field attached from outside
+    "registry",  # ``site.register(Model)``, ``@admin.register``, search-index registrations
+    "setting",  # a dotted path in settings naming project code (backends, middleware...)
+]
+HOOK_KINDS: tuple[HookKind, ...] = (
+    "route",
+    "view",
+    "task",
+    "command",
+    "receiver",
+    "add-to-class",
+    "registry",
+    "setting",
+)
+# Entry points: how the outside world reaches a component without importing it.
+ENTRY_KINDS = frozenset({"route", "view", "task", "command", "receiver", "setting"})
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Hook:
+    """A way code is reached or wired without an import statement saying so."""
+
+    module: str  # where it is written
+    kind: HookKind
+    location: Location
+    name: str = ""  # the handler, task, command or URL pattern
+    signal: str = ""  # receivers: the signal, dotted through the file's imports
+    target: str = ""  # what it hooks onto, dotted or ``label.Model``: sender, class, setting's path
+
+
+UseKind = Literal["type-only", "enqueue", "call", "unused"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class NameUse:
+    """How the module importing a name uses it, read from the text of the importer."""
+
+    importer: str
+    module: str
+    name: str  # as in :class:`ImportedName`
+    line: int  # of the import statement
+    use: UseKind
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SuiteImport:
+    """A test file (excluded from analysis) importing a module of the project."""
+
+    path: str
+    module: str
+    line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -483,6 +545,11 @@ class Candidate:
     transactions: int  # transactions writing its tables and another component's
     lines: int
     revisions: int | None = None  # commits touching it (with --history)
+    viable: bool = True  # False: set apart before scoring (not a service), see ``set_apart``
+    set_apart: str = ""  # why it is not a service: "shared kernel: ...", "below the size floor"
+    entry_points: tuple[str, ...] = ()  # kinds and counts: "3 routes", "2 tasks"
+    events: int = 0  # cross-component signals it would publish or subscribe to
+    fragment_of: str = ""  # the proposed seam it is a fragment of, with the others in it
 
 
 @dataclass(frozen=True, slots=True)
@@ -494,6 +561,19 @@ class NetworkCall:
     inbound: bool  # True: the monolith calls the service; False: the service calls out
     sites: tuple[ImportEdge, ...]
     names: tuple[ImportedName, ...]  # what those statements import
+    # Per site, in the order of ``sites``: what crossing it means (see ``SITE_KINDS``).
+    kinds: tuple[str, ...] = ()
+    request: str = ""  # "every request" (middleware...), "per request" (views...), or ""
+
+
+# What an import statement across the boundary becomes once the service is split off.
+SITE_KINDS = (
+    "type-only",  # TYPE_CHECKING or used in annotations only: dropped
+    "contract",  # constants and enums: a shared contract (a copied type or a schema)
+    "route",  # a URL registration: the gateway routes to the service
+    "message",  # a task enqueued (.delay/.apply_async): already asynchronous
+    "call",  # a synchronous call (or a model used in-process): a remote call
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -529,9 +609,54 @@ class ExtractionSheet:
     foreign_tables: tuple[TableUse, ...]  # the service's sites on tables that stay behind
     relations: tuple[DataAccess, ...]  # foreign keys and relationships across the boundary
     sagas: tuple[Transaction, ...]  # transactions writing tables on both sides
-    cycles: tuple[Cycle, ...]  # cycles through the service after extraction
+    cycles: tuple[Cycle, ...]  # cycles through the service after extraction: its own edges
     before: PartitionMetrics  # the declared components
     after: PartitionMetrics  # with the service carved out as asked
+    tables_taken: tuple[str, ...] = ()  # model classes named with --with (their tables move)
+    tables_kept: tuple[str, ...] = ()  # model classes named with --without (they stay)
+    row_locks: tuple[DataAccess, ...] = ()  # select_for_update inside the sagas
+    lookups: tuple[DataAccess, ...] = ()  # lookup strings crossing the boundary, both ways
+    hooks: tuple[Hook, ...] = ()  # receivers, registrations, settings across the boundary
+    effort: Effort | None = None
+    suggestion: Suggestion | None = None
+
+    @property
+    def unchanged(self) -> bool:
+        """The decomposition metrics are the same before and after (nothing moved apart)."""
+
+        return self.before == self.after
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationStep:
+    """The data migration of one moving table, step by step."""
+
+    table: str
+    steps: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Effort:
+    """What carrying out an extraction touches: code on both sides, tests, data."""
+
+    service_modules: int
+    service_lines: int
+    monolith_modules: tuple[str, ...]  # modules staying behind that must change
+    monolith_lines: int  # their lines
+    tests: tuple[SuiteImport, ...]  # test files importing moved code
+    migrations: tuple[MigrationStep, ...]
+    cascades: tuple[DataAccess, ...]  # on_delete=CASCADE across the boundary: become events
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """Modules elsewhere to take along (``--with``) that lower the cost most, and by how much."""
+
+    modules: tuple[str, ...]
+    calls_before: int  # synchronous inbound call sites without them
+    calls_after: int  # with them
+    outbound_before: int
+    outbound_after: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -678,7 +803,8 @@ class Report:
 
 @dataclass(frozen=True, slots=True)
 class CandidateList:
-    """What ``seamfinder candidates`` shows: the ranked candidates of one root."""
+    """What ``seamfinder candidates`` shows: the ranked candidates of one root (the viable
+    ones first, then those set apart)."""
 
     root: str
     candidates: tuple[Candidate, ...]

@@ -4,6 +4,8 @@ the order."""
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from seamfinder.analysis.candidates import rank_candidates
@@ -23,24 +25,29 @@ from seamfinder.analysis.seams import seam_report
 from seamfinder.analysis.state import Analysis
 from seamfinder.collect.cache import FileCache
 from seamfinder.collect.datapass import FactsResult, start_facts
+from seamfinder.collect.entrypoints import read_hooks
 from seamfinder.collect.facts import FileFacts
 from seamfinder.collect.names import imported_names
 from seamfinder.collect.suppressions import read_suppressions
+from seamfinder.collect.usage import abstract_models, cascade_sites, enumerations, name_uses
 from seamfinder.config.contracts import needs_imported_names
 from seamfinder.config.options import RunOptions
 from seamfinder.config.settings import Config
 from seamfinder.core.errors import ConfigError
 from seamfinder.core.model import (
     ROOT_COMPONENT,
+    DataAccess,
     ExtractionSheet,
     HistorySummary,
     ImportEdge,
+    ImportedName,
     Report,
     Stats,
 )
 from seamfinder.core.project import Project
 from seamfinder.core.version import __version__
 from seamfinder.discover.files import discover
+from seamfinder.discover.testsuite import suite_imports
 from seamfinder.pipeline.inputs import Inputs
 from seamfinder.pipeline.stages import (
     Collected,
@@ -144,7 +151,43 @@ def analyse(options: RunOptions, inputs: Inputs | None = None) -> tuple[Analysis
         # Outside packages a contract forbids (import-linter's include_external_packages).
         external_imports=collected[""].scan.external if "" in collected else (),
     )
+    if options.seams and not project.units:
+        analysis = _with_advice(analysis, texts)
     return analysis, facts
+
+
+def _lines(text: str) -> int:
+    return text.count("\n") + (not text.endswith("\n")) if text else 0
+
+
+def _with_advice(analysis: Analysis, texts: Mapping[str, str]) -> Analysis:
+    """Hooks, name uses, enumerations and cascades: what candidates and the sheet read."""
+
+    files = analysis.project.files
+    modules = {f.module for f in files}
+    of = analysis.components.component_of
+    hooks = [
+        hook
+        for f in files
+        if f.path in texts
+        for hook in read_hooks(f.path, f.module, f.is_package, texts[f.path], modules)
+    ]
+    by_module = {f.module: texts[f.path] for f in files if f.path in texts}
+    crossing: list[ImportedName] = [
+        n for n in analysis.imported_names if of(n.importer) != of(n.module)
+    ]
+    scopes = {(e.importer, e.location.line): e.scope for e in analysis.imports}
+    packages = {f.module: f.is_package for f in files}
+    relations: list[DataAccess] = [a for a in analysis.data_access if a.kind == "relation"]
+    return replace(
+        analysis,
+        hooks=tuple(sorted(hooks)),
+        name_uses=name_uses(crossing, by_module, packages, scopes),
+        enumerations=enumerations({n.module: by_module.get(n.module, "") for n in crossing}),
+        cascades=cascade_sites(relations, texts),
+        abstract_models=abstract_models(by_module),
+        module_lines=tuple(sorted((m, _lines(text)) for m, text in by_module.items())),
+    )
 
 
 def _resolve_one(project: Project, config: Config, item: Collected, facts: FactsResult) -> Resolved:
@@ -219,6 +262,7 @@ def run(options: RunOptions, inputs: Inputs | None = None) -> Report:
     # Here, not in a command, so that analyze and check always agree on what is suppressed.
     findings = apply_suppressions(findings, analysis.suppressions, rule_contexts)
     matrix = data_matrix(analysis.data_access, owners_by_table(analysis.tables))
+    seams = seam_report(analysis) if options.seams else None
     files = len(analysis.project.files)
     failed = len(analysis.failures)
     stats = Stats(
@@ -249,8 +293,8 @@ def run(options: RunOptions, inputs: Inputs | None = None) -> Report:
         crossing_tables=crossing_tables(matrix, analysis.tables),
         **_history_sections(analysis.history),
         rules=evaluated_rules(rule_contexts),
-        seams=seam_report(analysis) if options.seams else None,
-        candidates=rank_candidates(analysis) if options.seams else (),
+        seams=seams,
+        candidates=rank_candidates(analysis, seams) if options.seams else (),
         services=analysis.services.report if analysis.services else None,
         skipped=analysis.project.skipped,
     )
@@ -266,4 +310,8 @@ def extraction(
     """The what-if sheet of extracting ``component`` (no rules: only the analysis)."""
 
     analysis, _facts = analyse(options, inputs)
-    return extraction_sheet(analysis, component, with_, without)
+    project = analysis.project
+    tests = suite_imports(
+        project.root, options.config.all_excludes, {f.module for f in project.files}
+    )
+    return extraction_sheet(analysis, component, with_, without, tests=tests)

@@ -4,6 +4,7 @@ sections and terminal blocks. They render; every figure was computed in analysis
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,12 +15,17 @@ from rich.text import Text
 
 from seamfinder.core.model import (
     JSON_VERSION,
+    SITE_KINDS,
     Affinity,
     Candidate,
+    Effort,
     ExtractionSheet,
+    Hook,
     ImportEdge,
+    NetworkCall,
     PartitionMetrics,
     SeamReport,
+    Suggestion,
     TableUse,
 )
 from seamfinder.core.version import __version__
@@ -128,9 +134,21 @@ def candidate_document(candidate: Candidate) -> dict[str, Any]:
         "score": candidate.score,
         "reasons": list(candidate.reasons),
         "factors": [
-            {"name": f.name, "value": f.value, "points": f.points, "detail": f.detail}
+            {
+                "name": f.name,
+                "value": f.value,
+                "points": f.points,
+                "detail": f.detail,
+                "weight": f.weight,
+                "half": f.half,
+            }
             for f in candidate.factors
         ],
+        "viable": candidate.viable,
+        "set_apart": candidate.set_apart,
+        "entry_points": list(candidate.entry_points),
+        "events": candidate.events,
+        "fragment_of": candidate.fragment_of,
         "owned_tables": list(candidate.owned_tables),
         "shared_tables": list(candidate.shared_tables),
         "foreign_tables": list(candidate.foreign_tables),
@@ -169,6 +187,43 @@ def _use(use: TableUse) -> dict[str, Any]:
         "writes": use.writes,
         "relations": use.relations,
         "raw_sql": use.raw_sql,
+        "lookups": use.lookups,
+    }
+
+
+def _hook(hook: Hook) -> dict[str, Any]:
+    return {
+        "module": hook.module,
+        "kind": hook.kind,
+        "path": hook.location.path,
+        "line": hook.location.line,
+        "name": hook.name,
+        "signal": hook.signal,
+        "target": hook.target,
+    }
+
+
+def effort_document(effort: Effort | None) -> dict[str, Any] | None:
+    if effort is None:
+        return None
+    return {
+        "service_modules": effort.service_modules,
+        "service_lines": effort.service_lines,
+        "monolith_modules": list(effort.monolith_modules),
+        "monolith_lines": effort.monolith_lines,
+        "tests": [{"path": t.path, "module": t.module, "line": t.line} for t in effort.tests],
+        "migrations": [{"table": m.table, "steps": list(m.steps)} for m in effort.migrations],
+        "cascades": [access_document(a) for a in effort.cascades],
+    }
+
+
+def suggestion_document(suggestion: Suggestion | None) -> dict[str, Any] | None:
+    if suggestion is None:
+        return None
+    return {
+        "with": list(suggestion.modules),
+        "calls_in": {"before": suggestion.calls_before, "after": suggestion.calls_after},
+        "calls_out": {"before": suggestion.outbound_before, "after": suggestion.outbound_after},
     }
 
 
@@ -183,7 +238,11 @@ def extraction_document(sheet: ExtractionSheet) -> dict[str, Any]:
                 "caller": call.caller,
                 "component": call.component,
                 "direction": "inbound" if call.inbound else "outbound",
-                "sites": [site_document(s) for s in call.sites],
+                "sites": [
+                    {**site_document(s), "becomes": kind}
+                    for s, kind in zip(call.sites, call.kinds, strict=False)
+                ],
+                "request": call.request,
                 "names": [
                     {"symbol": n.symbol, "path": n.location.path, "line": n.location.line}
                     for n in call.names
@@ -205,7 +264,15 @@ def extraction_document(sheet: ExtractionSheet) -> dict[str, Any]:
         "metrics": {
             "before": metrics_document(sheet.before),
             "after": metrics_document(sheet.after),
+            "unchanged": sheet.unchanged,
         },
+        "tables_taken": list(sheet.tables_taken),
+        "tables_kept": list(sheet.tables_kept),
+        "row_locks": [access_document(a) for a in sheet.row_locks],
+        "lookups": [access_document(a) for a in sheet.lookups],
+        "hooks": [_hook(h) for h in sheet.hooks],
+        "effort": effort_document(sheet.effort),
+        "suggestion": suggestion_document(sheet.suggestion),
     }
 
 
@@ -326,7 +393,7 @@ def candidates_table(candidates: Sequence[Candidate], limit: int = _MAX_CANDIDAT
     table.add_column("component", style="bold")
     table.add_column("score", justify="right")
     table.add_column("why", overflow="fold")
-    for candidate in candidates[:limit]:
+    for candidate in [c for c in candidates if c.viable][:limit]:
         table.add_row(
             str(candidate.rank),
             candidate.component,
@@ -336,8 +403,29 @@ def candidates_table(candidates: Sequence[Candidate], limit: int = _MAX_CANDIDAT
     return table
 
 
+def set_apart_table(candidates: Sequence[Candidate]) -> RenderableType | None:
+    apart = [c for c in candidates if not c.viable]
+    if not apart:
+        return None
+    table = Table(
+        title=f"Set apart: not services ({len(apart)})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        title_style="bold",
+    )
+    table.add_column("#", justify="right")
+    table.add_column("component", style="bold")
+    table.add_column("score", justify="right")
+    table.add_column("why not", overflow="fold")
+    for candidate in apart:
+        table.add_row(
+            str(candidate.rank), candidate.component, f"{candidate.score:.1f}", candidate.set_apart
+        )
+    return table
+
+
 def candidates_blocks(root: str, candidates: Sequence[Candidate]) -> list[RenderableType]:
-    """``seamfinder candidates``: the ranking, then every candidate's breakdown."""
+    """``seamfinder candidates``: the ranking, those set apart, every breakdown."""
 
     blocks: list[RenderableType] = [
         Text(f"seamfinder candidates {root}", style="bold"),
@@ -349,21 +437,35 @@ def candidates_blocks(root: str, candidates: Sequence[Candidate]) -> list[Render
             style="dim",
         ),
     ]
+    apart = set_apart_table(candidates)
+    if apart is not None:
+        blocks.append(apart)
     for candidate in candidates:
+        facts = [f"entry points: {', '.join(candidate.entry_points) or 'none'}"]
+        if candidate.fragment_of:
+            facts.append(f"a fragment of the proposed seam {candidate.fragment_of}")
+        if not candidate.viable:
+            facts.append(f"set apart: {candidate.set_apart}")
         table = Table(
             title=f"{candidate.rank}. {candidate.component}: {candidate.score:.1f}",
+            caption="; ".join(facts),
             title_justify="left",
+            caption_justify="left",
             box=box.SIMPLE_HEAD,
             title_style="bold",
         )
         table.add_column("factor")
         table.add_column("value", justify="right")
+        table.add_column("weight", justify="right")
+        table.add_column("half", justify="right")
         table.add_column("points", justify="right")
         table.add_column("what it is", overflow="fold")
         for factor in candidate.factors:
             table.add_row(
                 factor.name,
                 f"{factor.value:g}",
+                f"{factor.weight:g}" if factor.weight else "",
+                f"{factor.half:g}" if factor.half else "",
                 f"-{factor.points:.1f}" if factor.points else "0",
                 Text(factor.detail, style="" if factor.points else "dim"),
             )
@@ -371,11 +473,17 @@ def candidates_blocks(root: str, candidates: Sequence[Candidate]) -> list[Render
     return blocks
 
 
-def _site_line(site: ImportEdge, names: Sequence[str]) -> Text:
+def _site_line(site: ImportEdge, names: Sequence[str], kind: str = "") -> Text:
     loc = site.location
     taken = f" ({', '.join(names)})" if names else ""
     scope = "" if site.scope.value == "module" else f" [{site.scope.value}]"
-    return Text(f"    {loc.path}:{loc.line}  {site.imported}{taken}{scope}", style="dim")
+    becomes = f"  -> {kind}" if kind else ""
+    return Text(f"    {loc.path}:{loc.line}  {site.imported}{taken}{scope}{becomes}", style="dim")
+
+
+def _kinds_line(calls: Sequence[NetworkCall]) -> str:
+    counts = Counter(kind for call in calls for kind in call.kinds)
+    return ", ".join(f"{counts[k]} {k}" for k in SITE_KINDS if counts[k])
 
 
 def extraction_blocks(sheet: ExtractionSheet) -> list[RenderableType]:
@@ -399,12 +507,16 @@ def extraction_blocks(sheet: ExtractionSheet) -> list[RenderableType]:
         parts: list[RenderableType] = [
             Text(f"{title}: {sites} in {len(calls)} modules", style="bold")
         ]
+        if calls:
+            parts.append(Text(f"  they become: {_kinds_line(calls)}", style="dim"))
         for call in calls[:_MAX_ROWS]:
-            parts.append(Text(f"  {call.caller} ({call.component}): {len(call.sites)}"))
-            for site in call.sites[:4]:
+            reach = f" [{call.request}]" if call.request and "call" in call.kinds else ""
+            parts.append(Text(f"  {call.caller} ({call.component}): {len(call.sites)}{reach}"))
+            for index, site in enumerate(call.sites[:4]):
                 line = site.location.line
                 names = [n.symbol for n in call.names if n.location.line == line]
-                parts.append(_site_line(site, names))
+                kind = call.kinds[index] if index < len(call.kinds) else ""
+                parts.append(_site_line(site, names, kind))
             if len(call.sites) > 4:
                 parts.append(Text(f"    … {len(call.sites) - 4} more", style="dim"))
         if len(calls) > _MAX_ROWS:
@@ -427,7 +539,8 @@ def extraction_blocks(sheet: ExtractionSheet) -> list[RenderableType]:
 
     tables = Table(
         title=f"Tables that move ({len(sheet.tables)}), and who else uses them",
-        caption="W write, R read, F foreign key or relationship, S raw SQL (sites)",
+        caption="W write, R read (L of them through lookups), F foreign key or relationship, "
+        "S raw SQL (sites)",
         title_justify="left",
         caption_justify="left",
         box=box.SIMPLE_HEAD,
@@ -467,27 +580,115 @@ def extraction_blocks(sheet: ExtractionSheet) -> list[RenderableType]:
     )
     blocks.append(
         _listing(
-            f"Distributed cycles ({len(sheet.cycles)})",
+            f"Rows locked in those transactions (select_for_update) ({len(sheet.row_locks)})",
+            [f"{a.location}  {a.scope or a.module} locks {a.table}" for a in sheet.row_locks],
+        )
+    )
+    blocks.append(
+        _listing(
+            f"Lookups across the boundary ({len(sheet.lookups)})",
+            [f"{a.location}  {a.detail} -> {a.table}" for a in sheet.lookups],
+        )
+    )
+    blocks.append(
+        _listing(
+            f"Wiring without imports across the boundary ({len(sheet.hooks)})",
+            [
+                f"{h.location.path}:{h.location.line}  {h.kind} {h.name}"
+                + (f" on {h.signal.rsplit('.', 1)[-1]}" if h.signal else "")
+                + (f" -> {h.target}" if h.target else "")
+                for h in sheet.hooks
+            ],
+        )
+    )
+    blocks.append(
+        _listing(
+            f"Distributed cycles ({len(sheet.cycles)}), by the service's own edges",
             [
                 " ⇄ ".join(c.components)
+                + "; its edges: "
+                + ", ".join(f"{d.source} -> {d.target} ({d.imports})" for d in c.edges)
                 + f"; cheapest cut: {c.cut_cost} import(s): "
                 + ", ".join(f"{d.source} -> {d.target}" for d in c.cut)
                 for c in sheet.cycles
             ],
         )
     )
-    blocks.append(
-        metrics_table(
-            "Decomposition metrics",
-            (("before", sheet.before), ("after", sheet.after)),
-            "before: the components as they are; after: with the service carved out as asked",
+    if sheet.unchanged:
+        blocks.append(Text("Decomposition metrics: unchanged by this extraction", style="green"))
+    else:
+        blocks.append(
+            metrics_table(
+                "Decomposition metrics",
+                (("before", sheet.before), ("after", sheet.after)),
+                "before: the components as they are; after: with the service carved out as asked",
+            )
         )
-    )
+    blocks.extend(_effort_blocks(sheet))
+    return blocks
+
+
+def _effort_blocks(sheet: ExtractionSheet) -> list[RenderableType]:
+    blocks: list[RenderableType] = []
+    effort = sheet.effort
+    if effort is not None:
+        blocks.append(
+            Group(
+                Text("Effort", style="bold"),
+                Text(
+                    f"  service: {effort.service_modules} modules, {effort.service_lines} lines; "
+                    f"monolith: {len(effort.monolith_modules)} modules to change, "
+                    f"{effort.monolith_lines} lines"
+                ),
+                Text(
+                    f"  tests importing the moved code: {len(effort.tests)} "
+                    f"({len({t.path for t in effort.tests})} files)"
+                ),
+                *(
+                    Text(f"    {t.path}:{t.line}  {t.module}", style="dim")
+                    for t in effort.tests[:10]
+                ),
+            )
+        )
+        steps: list[str] = []
+        for migration in effort.migrations:
+            steps.append(migration.table)
+            steps.extend(f"  {i}. {step}" for i, step in enumerate(migration.steps, start=1))
+        blocks.append(_listing(f"Data migration ({len(effort.migrations)} tables)", steps))
+        blocks.append(
+            _listing(
+                f"Cascades that must become events ({len(effort.cascades)})",
+                [
+                    f"{a.location}  {a.scope or a.module}.{a.detail} -> {a.table} on_delete=CASCADE"
+                    for a in effort.cascades
+                ],
+            )
+        )
+    suggestion = sheet.suggestion
+    if suggestion is not None:
+        flags = " ".join(f"--with {m}" for m in suggestion.modules)
+        blocks.append(
+            Group(
+                Text("Take along (its adapters elsewhere)", style="bold"),
+                Text(f"  {flags}"),
+                Text(
+                    f"  synchronous calls in: {suggestion.calls_before} -> {suggestion.calls_after}"
+                    f"; out: {suggestion.outbound_before} -> {suggestion.outbound_after}",
+                    style="dim",
+                ),
+            )
+        )
     return blocks
 
 
 def _counts(use: TableUse) -> str:
-    letters = (("writes", "W"), ("reads", "R"), ("relations", "F"), ("raw_sql", "S"))
+    letters = (
+        ("writes", "W"),
+        ("reads", "R"),
+        ("lookups", "L"),
+        ("relations", "F"),
+        ("raw_sql", "S"),
+    )
     return " ".join(f"{letter}{getattr(use, f)}" for f, letter in letters if getattr(use, f))
 
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass, replace
 from seamfinder.analysis.cycles import find_cycles
 from seamfinder.analysis.effort import effort, suggest
 from seamfinder.analysis.hooks import resolver
-from seamfinder.analysis.inbound import calls_across, site_kinds
+from seamfinder.analysis.inbound import SiteKinds, calls_across, site_kinds
 from seamfinder.analysis.seams import TIE_KINDS, SeamInputs, seam_inputs
 from seamfinder.analysis.state import Analysis
 from seamfinder.core.errors import SeamfinderError
@@ -183,7 +183,18 @@ def extraction_sheet(
     kinds = site_kinds(analysis.imported_names, analysis.name_uses, analysis.enumerations)
     calls = calls_across(analysis.imports, analysis.imported_names, service, declared_of, kinds)
     interface = _interface(analysis.imported_names, service)
-    moving, foreign = _tables(analysis.data_access, definer, service, after_of, component, moves)
+    # A model named in annotations only touches no table at runtime.
+    type_only = {
+        (e.importer, e.location.line)
+        for e in analysis.imports
+        if declared_of(e.importer) != declared_of(e.imported) and kinds.kind(e) == "type-only"
+    }
+    accesses = tuple(
+        a
+        for a in analysis.data_access
+        if not (a.via == "import" and (a.module, a.location.line) in type_only)
+    )
+    moving, foreign = _tables(accesses, definer, service, after_of, component, moves)
     relations = tuple(
         a
         for a in analysis.data_access
@@ -212,7 +223,7 @@ def extraction_sheet(
         foreign_tables=foreign,
         relations=tuple(sorted(relations, key=lambda a: (a.location, a.table))),
         sagas=sagas,
-        cycles=_own_cycles(analysis, after_of, component),
+        cycles=_own_cycles(analysis, after_of, component, kinds),
         before=inputs.metrics(inputs.declared),
         after=inputs.metrics(after),
         tables_taken=carve.taken,
@@ -224,22 +235,29 @@ def extraction_sheet(
     lines = dict(analysis.module_lines)
     return replace(
         sheet,
-        effort=effort(sheet, lines, tests, analysis.cascades, analysis.data_access),
+        effort=effort(sheet, lines, tests, analysis.cascades, accesses),
         suggestion=suggest(analysis, component, service, kinds),
     )
 
 
 def _own_cycles(
-    analysis: Analysis, after_of: Callable[[str], str], component: str
+    analysis: Analysis, after_of: Callable[[str], str], component: str, kinds: SiteKinds
 ) -> tuple[Cycle, ...]:
-    """The cycles through the service after the move, by the service's own edges: the
+    """The cycles of synchronous calls through the service after the move, by its own edges: the
     edges into it and out of it inside each cycle, and the cheaper side as the cut
     (cutting every edge in, or every edge out, breaks every cycle through it)."""
 
     everyone = {m: after_of(m) for m in analysis.components.of_module}
     names = sorted(set(everyone.values()) - {ROOT_COMPONENT})
+    # Only synchronous calls close a distributed cycle: not a type-only import, an
+    # enqueued task, a constant or a route.
+    calls = [
+        e
+        for e in analysis.imports
+        if everyone.get(e.importer) != everyone.get(e.imported) and kinds.kind(e) == "call"
+    ]
     dependencies = component_dependencies(
-        analysis.imports,
+        calls,
         lambda m: everyone.get(m, ROOT_COMPONENT),
         analysis.config.ignore_type_checking_imports,
     )

@@ -20,7 +20,9 @@ from seamfinder.collect.entrypoints import import_bindings
 from seamfinder.collect.statements import statement_at
 from seamfinder.core.model import DataAccess, ImportedName, ImportScope, Location, NameUse, UseKind
 
-_ENQUEUE = re.compile(r"\s*\.\s*(?:delay|apply_async|s|si|signature|send_with_options)\s*\(")
+_ENQUEUE = re.compile(
+    r"(?:\.\w+)?\s*\.\s*(?:delay|apply_async|s|si|signature|send_with_options)\s*\("
+)
 # ``name: T``, ``name: T = x`` (a parameter on its own line or a variable), ``-> T``.
 _ANNOTATED = re.compile(r"^\s*\*{0,2}[A-Za-z_]\w*\s*:(?!=)")
 _KEYWORDS = frozenset(
@@ -101,7 +103,7 @@ def _occurrence(line: str, start: int, end: int) -> str:
     if _ENQUEUE.match(line, end):
         return "enqueue"
     before = line[:start]
-    if "->" in before or before.count('"') % 2 == 1 or before.count("'") % 2 == 1:
+    if "->" in before or _in_type_string(line, start, end):
         return "annotation"
     annotated = _ANNOTATED.match(line)
     if annotated and annotated.end() <= start:
@@ -109,6 +111,25 @@ def _occurrence(line: str, start: int, end: int) -> str:
         if head not in _KEYWORDS and "=" not in line[annotated.end() : start]:
             return "annotation"
     return "use"
+
+
+_TYPE = r"[\w.]+(?:\[[\w.\[\], |]*\])?"
+_TYPE_TEXT = re.compile(rf"\s*{_TYPE}(?:\s*\|\s*{_TYPE})*\s*")
+
+
+def _in_type_string(line: str, start: int, end: int) -> bool:
+    """Inside a string that is only a type (``"Order"``, ``"list[Order] | None"``), not an
+    f-string or a message that mentions the name."""
+
+    for quote in ('"', "'"):
+        opening = line.rfind(quote, 0, start)
+        closing = line.find(quote, end)
+        if opening < 0 or closing < 0 or line[:opening].count(quote) % 2:
+            continue
+        if line[opening - 1 : opening].lower() in ("f", "r", "b"):
+            return False
+        return bool(_TYPE_TEXT.fullmatch(line[opening + 1 : closing]))
+    return False
 
 
 def cascade_sites(relations: Iterable[DataAccess], texts: Mapping[str, str]) -> frozenset[Location]:

@@ -18,6 +18,10 @@ from seamfinder.core.model import SuiteImport
 from seamfinder.discover.files import PathMatcher
 
 _TEST_FOLDERS = frozenset({"tests", "test", "testing"})
+# The default exclusions that name tests: lifted for this walk, every other one kept.
+_TEST_PATTERNS = frozenset(
+    {*_TEST_FOLDERS, "test_*.py", "*_test.py", "tests.py", "conftest.py", "*_tests.py"}
+)
 _TEST_FILE = re.compile(r"test_\w*\.py|\w*_tests?\.py|tests\.py|conftest\.py")
 _IMPORT_LINE = re.compile(r"\s*(?:from\s+\S+\s+import\s|import\s)")
 _MAX_FILES = 20_000  # a bound on a pathological tree: tests beyond it go uncounted
@@ -33,7 +37,7 @@ def suite_imports(
 ) -> tuple[SuiteImport, ...]:
     """Every import of a project module in a test file under ``root`` (paths relative)."""
 
-    kept = [p for p in excludes if not _is_test(p.strip("/")) and p.strip("/") != "test_*.py"]
+    kept = [p for p in excludes if p.strip("/") not in _TEST_PATTERNS]
     matcher = PathMatcher(kept)
     found: list[SuiteImport] = []
     seen = 0

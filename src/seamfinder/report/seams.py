@@ -659,8 +659,9 @@ def _effort_blocks(sheet: ExtractionSheet) -> list[RenderableType]:
             _listing(
                 f"Cascades that must become events ({len(effort.cascades)})",
                 [
-                    f"{a.location}  {a.scope or a.module}.{a.detail} -> {a.table}: on_delete=CASCADE, "
-                    f"a deletion in {a.table} must reach the other side as an event"
+                    f"{a.location}  {a.scope or a.module}.{a.detail} -> {a.table}: "
+                    f"on_delete=CASCADE, a deletion in {a.table} must reach the other side "
+                    "as an event"
                     for a in effort.cascades
                 ],
             )

@@ -191,3 +191,9 @@ def test_an_unknown_with_names_modules_and_model_classes() -> None:
     )
     assert result.exit_code == 2
     assert "matches no module or model class" in result.output
+
+
+@pytest.mark.parametrize("command", [["candidates"], ["extract", "exports"]])
+def test_exit_zero_is_accepted_where_no_finding_can_fail_the_run(command: list[str]) -> None:
+    result = CliRunner().invoke(main, [*command, FEATURE, "--exit-zero", "--no-cache"])
+    assert result.exit_code == 0, result.output

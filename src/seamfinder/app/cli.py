@@ -263,6 +263,17 @@ def _single(format_name: str, output: Path | None) -> OutputArgs:
     return _outputs((format_name,), (output,) if output is not None else ())
 
 
+def _no_findings_exit(func: F) -> F:
+    """``--exit-zero`` on a command that reports no findings: accepted so that one set of
+    flags works for every command, and changes nothing (it never exits 1)."""
+
+    return click.option(
+        "--exit-zero",
+        is_flag=True,
+        help="Accepted for uniformity: this command reports no findings and never exits 1.",
+    )(func)
+
+
 def _baseline_option(func: F) -> F:
     return click.option(
         "--baseline",
@@ -402,8 +413,11 @@ def explain(rule: str) -> Printed:
 )
 @_project_options
 @_one_format("candidates")
+@_no_findings_exit
 @_handle_errors
-def candidates(project: ProjectArgs, format_name: str, output: Path | None) -> Printed:
+def candidates(
+    project: ProjectArgs, format_name: str, output: Path | None, exit_zero: bool
+) -> Printed:
     """Rank PATH's components as extraction candidates, easiest first, with the breakdown.
 
     Each score is 100 minus the points its obstacles cost: what imports it, the symbols
@@ -427,15 +441,18 @@ def candidates(project: ProjectArgs, format_name: str, output: Path | None) -> P
     "with_",
     multiple=True,
     metavar="MODULE",
-    help="Also move this module (or pattern: a.b and below, * one part) into the service.",
+    help="Also move this module (or pattern: a.b and below, * one part) into the service; "
+    "modules of the component itself carve the service out of it; a model class moves its "
+    "table.",
 )
 @click.option(
     "--without",
     multiple=True,
     metavar="MODULE",
-    help="Leave this module (or pattern) of the component in the monolith.",
+    help="Leave this module (or pattern, or model class) of the component in the monolith.",
 )
 @_one_format("extraction")
+@_no_findings_exit
 @_handle_errors
 def extract(
     component: str,
@@ -444,6 +461,7 @@ def extract(
     without: tuple[str, ...],
     format_name: str,
     output: Path | None,
+    exit_zero: bool,
 ) -> Printed:
     """What extracting COMPONENT of PATH as a service would cost.
 

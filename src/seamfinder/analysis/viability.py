@@ -5,7 +5,8 @@ its own or is reached from outside (a route, a view, a task, a command, a receiv
 plug-in named in settings). Set apart, in this order, with the reason:
 
 - *below the size floor* (fewer than :data:`SIZE_FLOOR` lines outside migrations and
-  tests): an app whose models were deleted, a package of a few helpers;
+  tests, and no model of its own): an app whose models were deleted, a package of a few
+  constants or helpers (a small app with a table is small, not empty);
 - a *shared kernel*: no table of its own and imported by at least half of the other
   components (and two): a library to package, not a service to extract;
 - *abstract models only*: mixins and bases other apps' models inherit, whose tables
@@ -60,7 +61,7 @@ def viability(
         entry = hooks.entry_points.get(name)
         users = importers.get(name, 0)
         reason = ""
-        if component.lines < SIZE_FLOOR:
+        if component.lines < SIZE_FLOOR and not concrete.get(name):
             reason = f"below the size floor: {component.lines} lines (< {SIZE_FLOOR})"
         elif name not in owning and users >= 2 and 2 * users >= others:
             reason = (

@@ -337,7 +337,18 @@ def declared_metrics(inputs: SeamInputs) -> PartitionMetrics:
 # Technical layers: a module so named (or under a package so named) belongs with the app
 # it serves, not with the same layer of other apps.
 LAYER_PARTS = frozenset(
-    {"serializers", "utils", "api", "graphql", "admin", "forms", "tables", "filters", "filtersets"}
+    {
+        "serializers",
+        "utils",
+        "api",
+        "graphql",
+        "admin",
+        "forms",
+        "tables",
+        "filters",
+        "filtersets",
+        "dashboard",
+    }
 )
 
 
@@ -351,22 +362,27 @@ def app_anchors(analysis: Analysis, modules: Iterable[str]) -> dict[str, str]:
 
     of = analysis.components.component_of
     by_short: dict[str, str] = {}
-    for component in analysis.components.components:
-        if component.name != ROOT_COMPONENT:
-            by_short.setdefault(component.name.rsplit(".", 1)[-1], component.name)
-    for package, label in analysis.components.app_labels.items():
+    # An app's own name or label wins over a layer named after it (graphql.invoice).
+    for package, label in sorted(analysis.components.app_labels.items()):
         by_short.setdefault(label, of(package))
+    named = [c.name for c in analysis.components.components if c.name != ROOT_COMPONENT]
+    for name in sorted(named, key=lambda n: (n.count("."), n)):
+        by_short.setdefault(name.rsplit(".", 1)[-1], name)
     packages = {c.name: c.package for c in analysis.components.components}
     anchors: dict[str, str] = {}
     for module in modules:
         own = of(module)
         package = packages.get(own) or ""
         rest = module[len(package) + 1 :].split(".") if package else module.split(".")[1:]
-        if rest and (rest[0] == "models" or rest[0] in LAYER_PARTS):
-            served = by_short.get(rest[1]) if len(rest) > 1 else None
+        path = module.split(".")[1:]
+        layer = next((i for i, part in enumerate(path) if part in LAYER_PARTS), None)
+        if rest and rest[0] == "models":
+            anchors[module] = own
+        elif layer is not None:
+            # graphql.order.types, dashboard.orders.views: the app named after the layer
+            nxt = path[layer + 1] if layer + 1 < len(path) else ""
+            served = by_short.get(nxt) or by_short.get(nxt.removesuffix("s"))
             anchors[module] = served if served and served != ROOT_COMPONENT else own
-        elif not rest or rest == [""]:
-            continue
     return anchors
 
 

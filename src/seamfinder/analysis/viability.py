@@ -11,6 +11,9 @@ plug-in named in settings). Set apart, in this order, with the reason:
   components (and two): a library to package, not a service to extract;
 - *abstract models only*: mixins and bases other apps' models inherit, whose tables
   are theirs;
+- *a layer of another component*: most of its modules are an API, GraphQL, admin or
+  dashboard layer named after another app (``graphql.order``, ``dashboard.orders``):
+  it goes with that app (``--with``), it is not a service of its own;
 - *no table and no entry point*: constants, utilities, a data loader, a template
   generator: code that runs only when something else calls it.
 
@@ -20,10 +23,12 @@ viable candidate.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from seamfinder.analysis.hooks import HookView
+from seamfinder.analysis.seams import app_anchors
 from seamfinder.analysis.state import Analysis
 from seamfinder.core.model import ROOT_COMPONENT
 
@@ -53,6 +58,7 @@ def viability(
         abstract[owner] = abstract.get(owner, 0) + count
     owning = {t.owner for t in analysis.tables if t.owner is not None and not t.shared}
     others = len(analysis.components.components) - 2  # the root bucket and itself aside
+    served = _served(analysis)
     verdicts: dict[str, Viability] = {}
     for component in analysis.components.components:
         name = component.name
@@ -68,6 +74,11 @@ def viability(
                 f"a shared kernel: no table of its own, imported by {users} of the "
                 f"{others} other components: a library to package, not a service"
             )
+        elif name in served and name not in owning:
+            reason = (
+                f"a layer of {served[name]}: its modules are {served[name]}'s API or admin "
+                f"(extract it with {served[name]}, --with), not a service of its own"
+            )
         elif abstract.get(name) and not concrete.get(name):
             reason = (
                 f"abstract models only ({abstract[name]}): bases that other components' "
@@ -80,3 +91,21 @@ def viability(
             )
         verdicts[name] = Viability(name, not reason, reason)
     return verdicts
+
+
+def _served(analysis: Analysis) -> dict[str, str]:
+    """Components most of whose modules are a layer of one other component."""
+
+    anchors = app_anchors(analysis, analysis.components.of_module)
+    found: dict[str, str] = {}
+    for component in analysis.components.components:
+        counts = Counter(
+            anchors[m]
+            for m in component.modules
+            if anchors.get(m, component.name) != component.name
+        )
+        if counts:
+            other, count = min(counts.items(), key=lambda item: (-item[1], item[0]))
+            if 2 * count > len(component.modules):
+                found[component.name] = other
+    return found

@@ -13,10 +13,11 @@
 - cascades: ``on_delete=CASCADE`` relations across the boundary: a deletion one side
   makes, the other must hear as an event.
 
-*Suggestion*: the modules outside the component that serve it as an adapter (an API,
-serializers, admin, tasks, GraphQL types... named so, and calling the service more than
-any other component) are tried one by one, best first; each one that lowers the number
-of synchronous call sites across the boundary (in plus out) joins the ``--with`` set.
+*Suggestion*: the modules outside the component that serve it as an adapter (a layer
+named after it, ``graphql.<app>.*``, tried whole; or an API, serializers, admin, tasks,
+GraphQL types... calling the service more than any other component) are tried best
+first; each that lowers the number of synchronous call sites *into* the service (the
+other teams' changes) joins the ``--with`` set. The calls out are shown beside it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from seamfinder.analysis.inbound import SiteKinds, calls_across
+from seamfinder.analysis.seams import app_anchors
 from seamfinder.analysis.state import Analysis
 from seamfinder.core.model import (
     ROOT_COMPONENT,
@@ -58,7 +60,7 @@ ADAPTER_PARTS = frozenset(
         "webhooks",
     }
 )
-_MAX_SUGGESTED = 12
+_MAX_SUGGESTED = 12  # units tried
 
 
 def effort(
@@ -118,18 +120,16 @@ def _migrations(sheet: ExtractionSheet) -> tuple[MigrationStep, ...]:
             )
         todo.append("backfill, verify the copy, switch reads, drop the monolith's table")
         steps.append(MigrationStep(table.table, tuple(todo)))
+    staying: dict[str, list[str]] = {}
+    moving = {t.table for t in sheet.tables}
     for relation in sheet.relations:
-        if relation.module in service and relation.table not in {t.table for t in sheet.tables}:
-            steps.append(
-                MigrationStep(
-                    relation.table,
-                    (
-                        f"{relation.scope or relation.module}.{relation.detail} -> "
-                        f"{relation.table} (stays in the monolith): a plain id column, "
-                        "the constraint dropped; the service asks the monolith for the row",
-                    ),
-                )
+        if relation.module in service and relation.table not in moving:
+            staying.setdefault(relation.table, []).append(
+                f"{relation.scope or relation.module}.{relation.detail} -> {relation.table} "
+                "(stays in the monolith): a plain id column, the constraint dropped; the "
+                "service asks the monolith for the row"
             )
+    steps.extend(MigrationStep(table, tuple(todo)) for table, todo in staying.items())
     return tuple(steps)
 
 
@@ -164,27 +164,43 @@ def suggest(
             into[edge.importer] += 1
         elif of(edge.imported) not in (of(edge.importer), ROOT_COMPONENT):
             elsewhere[edge.importer] += 1
-    adapters = [
-        m
+    # A layer named after the component (graphql.<app>.*) is tried whole: its modules
+    # import one another, so one alone rarely lowers anything.
+    anchors = app_anchors(analysis, analysis.components.of_module)
+    layer = frozenset(m for m, app in anchors.items() if app == component and m not in service)
+    units: list[frozenset[str]] = [layer] if layer else []
+    units += [
+        frozenset({m})
         for m in sorted(into)
-        if ADAPTER_PARTS.intersection(m.split(".")[1:]) and into[m] > elsewhere[m]
+        if m not in layer
+        and ADAPTER_PARTS.intersection(m.split(".")[1:])
+        and into[m] > elsewhere[m]
     ]
-    if not adapters:
+    if not units:
         return None
+    # The cost lowered is the synchronous calls *into* the service (the other teams'
+    # changes); what the adapters call in turn is shown beside it.
     before = count(service)
     gains = sorted(
-        ((sum(before) - sum(count(service | {m})), m) for m in adapters),
+        ((before[0] - count(service | unit)[0], sorted(unit), unit) for unit in units),
         key=lambda g: (-g[0], g[1]),
     )
     chosen: set[str] = set()
     current = before
-    for gain, module in gains[: _MAX_SUGGESTED * 2]:
-        if gain <= 0 or len(chosen) >= _MAX_SUGGESTED:
+    for gain, _, unit in gains[:_MAX_SUGGESTED]:
+        if gain <= 0:
             break
-        trial = count(service | chosen | {module})
-        if sum(trial) < sum(current):
-            chosen.add(module)
+        trial = count(service | chosen | unit)
+        if trial[0] < current[0]:
+            chosen |= unit
             current = trial
     if not chosen:
         return None
-    return Suggestion(tuple(sorted(chosen)), before[0], current[0], before[1], current[1])
+    # ``--with a.b`` takes a.b and below: name only the topmost of each chosen package.
+    whole = {
+        o
+        for o in chosen
+        if all(m in chosen for m in analysis.components.of_module if m.startswith(o + "."))
+    }
+    flags = sorted(m for m in chosen if not any(m.startswith(o + ".") for o in whole))
+    return Suggestion(tuple(flags), before[0], current[0], before[1], current[1])

@@ -9,8 +9,9 @@ Not every import is a future remote call. Each site is one of
   gateway routes to the service instead; no code calls it.
 - ``message``: every name it takes is a task enqueued (``.delay()``, ``.apply_async()``).
   Already asynchronous: a queue between two services works as it did.
-- ``contract``: every name is a constant (``UPPER_CASE``) or an enumeration. A shared
-  contract: a copied type or a published schema, not a call.
+- ``contract``: every name is a constant (``UPPER_CASE``) or an enumeration, or comes
+  from a module of values (``enums``, ``constants``, ``error_codes``, ``choices``). A
+  shared contract: a copied type or a published schema, not a call.
 - ``call``: everything else, a synchronous call (or a model used in-process).
 
 and, by the importer's name, whether the site is reached on *every request* (middleware,
@@ -26,6 +27,8 @@ from dataclasses import dataclass
 
 from seamfinder.core.model import ImportEdge, ImportedName, ImportScope, NameUse, NetworkCall
 
+# Modules that hold values only, by their name: imported, they are a shared contract.
+CONTRACT_MODULES = frozenset({"enums", "constants", "error_codes", "choices", "consts"})
 ROUTE_PARTS = frozenset({"urls", "routes", "routers", "urlconf"})
 EVERY_REQUEST_PARTS = frozenset({"middleware", "middlewares", "context_processors"})
 PER_REQUEST_PARTS = frozenset(
@@ -80,6 +83,8 @@ class SiteKinds:
         return "call"
 
     def _contract(self, name: ImportedName) -> bool:
+        if name.module.rsplit(".", 1)[-1] in CONTRACT_MODULES:
+            return name.name != "*"  # error_codes, enums, constants: values only
         symbol = name.name
         if not symbol or symbol == "*":
             return False

@@ -19,9 +19,12 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from seamfinder.collect import detectors as detectors_package
 from seamfinder.collect import facts as facts_module
 from seamfinder.collect import lower as lower_module
 from seamfinder.collect import scan as scan_module
+from seamfinder.collect import scanner as scanner_package
+from seamfinder.collect import service_calls as service_calls_module
 from seamfinder.collect import source as source_module
 from seamfinder.collect import sql as sql_module
 from seamfinder.collect.cache import FileCache
@@ -159,11 +162,22 @@ def pass_fingerprint() -> str:
     """
 
     digest = hashlib.blake2b(f"{__version__}\0{FACTS_VERSION}".encode(), digest_size=16)
-    for module in (scan_module, facts_module, source_module, sql_module, lower_module):
+    modules = (
+        scan_module,
+        service_calls_module,
+        facts_module,
+        source_module,
+        sql_module,
+        lower_module,
+    )
+    files = [Path(module.__file__ or module.__name__) for module in modules]
+    for package in (scanner_package, detectors_package):
+        files.extend(sorted(Path(package.__file__ or "").parent.glob("*.py")))
+    for path in files:
         try:
-            digest.update(Path(module.__file__ or "").read_bytes())
+            digest.update(path.read_bytes())
         except OSError:
-            digest.update(module.__name__.encode())
+            digest.update(str(path).encode())
     return digest.hexdigest()
 
 

@@ -1,0 +1,1 @@
+"""The data-access pass's interpreter: traversal, scopes, values, string templates, sink."""

@@ -92,22 +92,28 @@ def entities(scanner: Scanner, node: ast.expr) -> list[Target]:
 
 def _collect_entities(scanner: Scanner, node: ast.expr, found: list[Target], depth: int) -> None:
     if type(node) is ast.Name or type(node) is ast.Attribute:
-        value = scanner.static(node)
-        if type(value) is Sym:
-            if value.label:
-                found.append(value.model)
-            elif root(value.dotted) not in NOT_ENTITY_ROOTS:
-                found.append(Target("ref", entity_dotted(value.dotted)))
-        elif type(value) is Inst and not value.is_self and type(node) is ast.Attribute:
-            pass
-        elif type(node) is ast.Attribute and depth < 4:
-            _collect_entities(scanner, node.value, found, depth + 1)
+        _named_entity(scanner, node, found, depth)
     elif type(node) is ast.Call and depth < 4:
         if type(node.func) is ast.Attribute:  # X.id.label("x"), X.name.desc()
             _collect_entities(scanner, node.func.value, found, depth + 1)
         for arg in node.args:
             _collect_entities(scanner, arg, found, depth + 1)
     elif type(node) is ast.Starred:
+        _collect_entities(scanner, node.value, found, depth + 1)
+
+
+def _named_entity(
+    scanner: Scanner, node: ast.Name | ast.Attribute, found: list[Target], depth: int
+) -> None:
+    value = scanner.static(node)
+    if type(value) is Sym:
+        if value.label:
+            found.append(value.model)
+        elif root(value.dotted) not in NOT_ENTITY_ROOTS:
+            found.append(Target("ref", entity_dotted(value.dotted)))
+    elif type(value) is Inst and not value.is_self and type(node) is ast.Attribute:
+        pass  # ``order.customer``: an instance's attribute names no entity
+    elif type(node) is ast.Attribute and depth < 4:
         _collect_entities(scanner, node.value, found, depth + 1)
 
 

@@ -62,23 +62,31 @@ def prebind(scanner: Scanner, body: list[ast.stmt]) -> None:
             assert isinstance(stmt, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
             bindings[stmt.name] = Sym(f"{module}.{stmt.name}")
         elif type(stmt) is ast.Assign or type(stmt) is ast.AnnAssign:
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            for target in targets:
-                if type(target) is ast.Name:
-                    bindings[target.id] = _prebound_value(module, target.id, stmt.value)
+            _prebind_assignment(bindings, module, stmt)
         elif type(stmt) is ast.Import or type(stmt) is ast.ImportFrom:
             for name, target_name, alias in import_names(scanner.package, stmt):
                 if name != "*":
                     bindings[name] = import_binding(stmt, name, target_name, alias)
-        elif type(stmt) is ast.If:
-            prebind(scanner, stmt.body)
-            prebind(scanner, stmt.orelse)
-        elif type(stmt) is ast.Try:
-            prebind(scanner, stmt.body)
-            prebind(scanner, stmt.orelse)
-            for handler in stmt.handlers:
-                prebind(scanner, handler.body)
-            prebind(scanner, stmt.finalbody)
+        elif type(stmt) is ast.If or type(stmt) is ast.Try:
+            for block in _blocks(stmt):
+                prebind(scanner, block)
+
+
+def _prebind_assignment(
+    bindings: dict[str, Value], module: str, stmt: ast.Assign | ast.AnnAssign
+) -> None:
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+    for target in targets:
+        if type(target) is ast.Name:
+            bindings[target.id] = _prebound_value(module, target.id, stmt.value)
+
+
+def _blocks(stmt: ast.If | ast.Try) -> list[list[ast.stmt]]:
+    """The bodies of an ``if`` or ``try``, in source order."""
+
+    if isinstance(stmt, ast.If):
+        return [stmt.body, stmt.orelse]
+    return [stmt.body, stmt.orelse, *(h.body for h in stmt.handlers), stmt.finalbody]
 
 
 def _prebound_value(module: str, name: str, value: ast.expr | None) -> Value:

@@ -32,13 +32,12 @@ import ast
 import builtins
 from collections.abc import Callable
 
-from seamfinder.collect.facts import AccessFact, AccessKind, ImportFact, Target
-from seamfinder.collect.scanner import bindings
+from seamfinder.collect.facts import AccessKind, Target
+from seamfinder.collect.scanner import bindings, flow
 from seamfinder.collect.scanner.frames import Frame
-from seamfinder.collect.scanner.hooks import Closer, Registry
+from seamfinder.collect.scanner.hooks import UNKNOWN, Closer, Registry
 from seamfinder.collect.scanner.sink import FactSink
 from seamfinder.collect.scanner.spelling import (
-    import_binding,
     is_config_expr,
     is_string_expr,
     named_session,
@@ -59,7 +58,6 @@ from seamfinder.collect.scanner.values import (
     bound_query,
     element_of,
 )
-from seamfinder.core.model import ImportScope
 
 _BUILTINS = frozenset(dir(builtins))
 _Located = ast.expr | ast.stmt | ast.keyword
@@ -203,61 +201,7 @@ class Scanner:
             return value.dotted
         return ""
 
-    # -- imports and control flow ----------------------------------------------------
-
-    def placement(self) -> ImportScope:
-        if self.type_checking:
-            return ImportScope.TYPE_CHECKING
-        if self.frame.is_function:
-            return ImportScope.FUNCTION
-        if self.conditional:
-            return ImportScope.CONDITIONAL
-        return ImportScope.MODULE
-
-    def visit_import(self, node: ast.Import | ast.ImportFrom) -> None:
-        placement = self.placement()
-        scope = self.scope
-        for name, target, alias in bindings.import_names(self.package, node):
-            line = getattr(alias, "lineno", node.lineno)
-            column = getattr(alias, "col_offset", node.col_offset) + 1
-            self.sink.imports.append(ImportFact(name, target, placement, scope, line, column))
-            if name != "*":
-                self.bind(name, import_binding(node, name, target, alias))
-
-    def visit_if(self, node: ast.If) -> None:
-        test = node.test
-        is_type_checking = (type(test) is ast.Name and test.id == "TYPE_CHECKING") or (
-            type(test) is ast.Attribute and test.attr == "TYPE_CHECKING"
-        )
-        self.visit(test)
-        at_module = not self.frame.is_function
-        if at_module:
-            self.conditional += 1
-        if is_type_checking:
-            self.type_checking += 1
-            self.visit_body(node.body)
-            self.type_checking -= 1
-        else:
-            self.visit_body(node.body)
-        self.visit_body(node.orelse)
-        if at_module:
-            self.conditional -= 1
-
-    def visit_try(self, node: ast.Try) -> None:
-        at_module = not self.frame.is_function
-        if at_module:
-            self.conditional += 1
-        self.visit_body(node.body)
-        for handler in node.handlers:
-            if handler.type is not None:
-                self.visit(handler.type)
-            if handler.name:
-                self.bind(handler.name, None)
-            self.visit_body(handler.body)
-        self.visit_body(node.orelse)
-        self.visit_body(node.finalbody)
-        if at_module:
-            self.conditional -= 1
+    # -- loops and assignments -------------------------------------------------------
 
     def visit_for(self, node: ast.For | ast.AsyncFor) -> None:
         iterated = self.use(node.iter)
@@ -589,7 +533,10 @@ class Scanner:
             return None if dotted else Inst(sym.model, loaded=False)
         for observe in self.hooks.observers:
             observe(self, dotted)
-        handler = self.registry.handler(dotted)
+        registry = self.registry
+        handler = registry.handlers.get(dotted, UNKNOWN)
+        if handler is UNKNOWN:
+            handler = registry.classify(dotted)
         if handler is None:
             self.visit_arguments(node)
             return None
@@ -614,56 +561,27 @@ class Scanner:
     # -- writing accesses ------------------------------------------------------------
 
     def record_query(self, query: Query) -> None:
+        """A pending query is used: one access per target, and it is no longer pending."""
+
         query.pending = False
-        scope = self.scope
-        for i, target in enumerate(query.targets):
-            kind: AccessKind = query.kind if i == 0 else "read"
-            self.sink.accesses.append(
-                AccessFact(
-                    target,
-                    kind,
-                    query.idiom,
-                    query.method,
-                    query.manager,
-                    scope,
-                    query.line,
-                    query.column,
-                )
-            )
+        self.sink.add_query(query, self.scope)
 
     def record(
-        self,
-        target: Target,
-        kind: AccessKind,
-        idiom: str,
-        method: str,
-        manager: str,
-        at: _Located,
+        self, target: Target, kind: AccessKind, idiom: str, method: str, manager: str, at: _Located
     ) -> None:
-        self.sink.accesses.append(
-            AccessFact(
-                target,
-                kind,
-                idiom,
-                method,
-                manager,
-                self.scope,
-                at.lineno,
-                at.col_offset + 1,
-            )
-        )
+        self.sink.add_access(target, kind, idiom, method, manager, self.scope, at)
 
 
 # Statement and expression types with their own visitor; every other node is walked through
 # its children. Built once: looked up for every node.
 _HANDLERS: dict[type[ast.AST], Callable[..., object]] = {
-    ast.Import: Scanner.visit_import,
-    ast.ImportFrom: Scanner.visit_import,
+    ast.Import: flow.visit_import,
+    ast.ImportFrom: flow.visit_import,
     ast.ClassDef: Scanner.visit_class,
     ast.FunctionDef: Scanner.visit_function,
     ast.AsyncFunctionDef: Scanner.visit_function,
-    ast.If: Scanner.visit_if,
-    ast.Try: Scanner.visit_try,
+    ast.If: flow.visit_if,
+    ast.Try: flow.visit_try,
     ast.With: Scanner.visit_with,
     ast.AsyncWith: Scanner.visit_with,
     ast.For: Scanner.visit_for,
@@ -684,4 +602,4 @@ _HANDLERS: dict[type[ast.AST], Callable[..., object]] = {
     ast.DictComp: Scanner.visit_comprehension,
 }
 if hasattr(ast, "TryStar"):  # Python 3.11+
-    _HANDLERS[ast.TryStar] = Scanner.visit_try
+    _HANDLERS[ast.TryStar] = flow.visit_try

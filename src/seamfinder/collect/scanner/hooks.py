@@ -110,7 +110,11 @@ class Detector:
     class_reader: ClassHook | None = None
 
 
-_UNCLASSIFIED: CallHandler | None = None
+def _unknown(scanner: Scanner, node: ast.Call, dotted: str) -> Value:
+    raise AssertionError("a cache sentinel, never called")
+
+
+UNKNOWN: CallHandler = _unknown
 
 
 class Registry:
@@ -130,37 +134,61 @@ class Registry:
         self.with_items = tuple(d.with_item for d in detectors if d.with_item)
         self.decorators = tuple(d.decorators for d in detectors if d.decorators)
         self.class_readers = tuple(d.class_reader for d in detectors if d.class_reader)
-        self._handlers: dict[str, CallHandler | None] = {}
+        self.handlers: dict[str, CallHandler | None] = {}
+        self.gated = tuple(d for d in detectors if d.needs)
+        self._file_hooks: dict[tuple[bool, ...], FileHooks] = {}
 
     def handler(self, dotted: str) -> CallHandler | None:
         """The handler of calls of ``dotted`` (None: nothing to record)."""
 
-        handlers = self._handlers
-        found = handlers.get(dotted, _UNCLASSIFIED)
-        if found is not None or dotted in handlers:
+        found = self.handlers.get(dotted, UNKNOWN)
+        if found is not UNKNOWN:
             return found
+        return self.classify(dotted)
+
+    def classify(self, dotted: str) -> CallHandler | None:
+        """Try the rules in order (and remember the answer: names repeat in a project)."""
+
+        found: CallHandler | None = None
         for rule in self.rules:
             if rule.matches(dotted):
                 found = rule.handle
                 break
-        if len(handlers) < 100_000:  # names repeat across a whole project: cache, boundedly
-            handlers[dotted] = found
+        if len(self.handlers) < 100_000:  # bounded: one process may scan many projects
+            self.handlers[dotted] = found
         return found
 
     def active(self, data: bytes) -> FileHooks:
         """The hooks that run on a file with these contents."""
 
-        live = [d for d in self.detectors if not d.needs or any(t in data for t in d.needs)]
-        assignments: dict[str, list[AssignHook]] = {}
-        for detector in live:
-            if detector.assignments is not None:
-                for name in detector.assigned_names:
-                    assignments.setdefault(name, []).append(detector.assignments)
-        return FileHooks(
-            {name: tuple(hooks) for name, hooks in assignments.items()},
-            tuple(d.module_calls for d in live if d.module_calls),
-            tuple(d.observe_call for d in live if d.observe_call),
-        )
+        key = tuple([_contains_any(data, d.needs) for d in self.gated])
+        hooks = self._file_hooks.get(key)
+        if hooks is None:
+            off = {d.name for d, on in zip(self.gated, key, strict=True) if not on}
+            hooks = _file_hooks([d for d in self.detectors if d.name not in off])
+            self._file_hooks[key] = hooks
+        return hooks
+
+
+def _contains_any(data: bytes, tokens: tuple[bytes, ...]) -> bool:
+    # A loop, not any(<generator>): it runs for every file, and a generator costs more.
+    for token in tokens:  # noqa: SIM110
+        if token in data:
+            return True
+    return False
+
+
+def _file_hooks(live: list[Detector]) -> FileHooks:
+    assignments: dict[str, list[AssignHook]] = {}
+    for detector in live:
+        if detector.assignments is not None:
+            for name in detector.assigned_names:
+                assignments.setdefault(name, []).append(detector.assignments)
+    return FileHooks(
+        {name: tuple(hooks) for name, hooks in assignments.items()},
+        tuple(d.module_calls for d in live if d.module_calls),
+        tuple(d.observe_call for d in live if d.observe_call),
+    )
 
 
 @dataclass(frozen=True, slots=True)

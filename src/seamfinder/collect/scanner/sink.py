@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+
 from seamfinder.collect.facts import (
     AccessFact,
+    AccessKind,
     BaseFact,
     ClassFact,
     DatabaseSetting,
@@ -16,8 +19,10 @@ from seamfinder.collect.facts import (
     RawSqlFact,
     SettingsFact,
     TableFact,
+    Target,
     TransactionFact,
 )
+from seamfinder.collect.scanner.values import Query
 
 
 class FactSink:
@@ -64,6 +69,38 @@ class FactSink:
         self.installed_apps_line = 0
         self.auth_user_model: str | None = None
         self.databases: list[DatabaseSetting] = []
+
+    def add_query(self, query: Query, scope: str) -> None:
+        """A used query: one access per target (joined ones are reads)."""
+
+        for i, target in enumerate(query.targets):
+            kind: AccessKind = query.kind if i == 0 else "read"
+            self.accesses.append(
+                AccessFact(
+                    target,
+                    kind,
+                    query.idiom,
+                    query.method,
+                    query.manager,
+                    scope,
+                    query.line,
+                    query.column,
+                )
+            )
+
+    def add_access(
+        self,
+        target: Target,
+        kind: AccessKind,
+        idiom: str,
+        method: str,
+        manager: str,
+        scope: str,
+        at: ast.expr | ast.stmt | ast.keyword,
+    ) -> None:
+        self.accesses.append(
+            AccessFact(target, kind, idiom, method, manager, scope, at.lineno, at.col_offset + 1)
+        )
 
     def settings(self) -> SettingsFact | None:
         if self.installed_apps_line or self.auth_user_model is not None or self.databases:

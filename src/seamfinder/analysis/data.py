@@ -57,6 +57,50 @@ def foreign_accesses(
 
 
 @dataclass(frozen=True, slots=True)
+class ModelUse:
+    """Where one component names another's model class and never queries its table."""
+
+    component: str
+    table: str
+    owner: str
+    names: tuple[str, ...]  # the names it goes by (``Order``, ``orders.Order``), sorted
+    vias: tuple[str, ...]  # import, get_model; sorted
+    sites: tuple[DataAccess, ...]  # in location order
+
+
+def model_uses(
+    accesses: Sequence[DataAccess], owners: Mapping[str, TableOwner]
+) -> tuple[ModelUse, ...]:
+    """Schema coupling without data access: one group per (component, table) of the uses
+    (imports, ``get_model``) of a foreign model in a component that never reads, writes,
+    relates to or raw-queries its table; a component that does is reported for that."""
+
+    touched = {
+        (a.component, a.table)
+        for a in accesses
+        if a.kind in ("read", "write", "relation", "raw-sql")
+    }
+    groups: dict[tuple[str, str], list[DataAccess]] = defaultdict(list)
+    found_owner: dict[str, str] = {}
+    for item in foreign_accesses(accesses, owners, frozenset({"use"})):
+        access = item.access
+        if (access.component, access.table) not in touched:
+            groups[(access.component, access.table)].append(access)
+            found_owner[access.table] = item.owner
+    return tuple(
+        ModelUse(
+            component,
+            table,
+            found_owner[table],
+            tuple(sorted({s.detail for s in sites})),
+            tuple(sorted({s.via for s in sites})),
+            tuple(sorted(set(sites), key=lambda s: (s.location, s.module, s.scope))),
+        )
+        for (component, table), sites in sorted(groups.items())
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class ModelLayer:
     """A component that only defines models, whose tables many components use."""
 
@@ -160,6 +204,7 @@ def data_matrix(
                 writes=kinds["write"],
                 relations=kinds["relation"],
                 raw_sql=kinds["raw-sql"],
+                uses=kinds["use"],
             )
         )
     return tuple(rows)

@@ -27,7 +27,7 @@ from seamfinder.core.serial import decode, encode
 
 #: Bumped whenever a record changes shape or meaning; cached facts of another version are
 #: rejected by :func:`facts_from_json` (the cache then rescans the file).
-FACTS_VERSION = 3
+FACTS_VERSION = 4
 
 TargetKind = Literal["ref", "model-label", "class-name", "table", "column", "setting"]
 
@@ -118,6 +118,9 @@ class DjangoMeta:
     bases: tuple[str, ...] = ()  # ``class Meta(Base.Meta):`` as dotted names
     model: Target | None = None
     line: int = 0
+    # Every option the Meta assigns, sorted: ``ordering``/``verbose_name`` mark a model's
+    # Meta, ``fields``/``model`` a form's, ``interfaces`` a GraphQL type's.
+    options: tuple[str, ...] = ()
 
 
 RelationKind = Literal[
@@ -148,6 +151,9 @@ class RelationFact:
     through: Target | None
     line: int
     column: int
+    # Django's ``related_name`` as written (``"+"``, ``"%(class)s_set"``); None: the default
+    # reverse accessor (``<model>_set``, ``<model>`` for a one-to-one).
+    related_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +185,12 @@ class ClassFact:
     scope: str
     line: int
     column: int
+    # ``__table_args__ = {"schema": "events"}`` (or a tuple ending in such a dict, or a
+    # ``__table_args__`` function returning one, or ``auto_table_args(cls, schema=...)``)
+    schema: str | None = None
+    # Fields assigned from ``django.db.models`` (``name = models.CharField(...)``): with a
+    # base from outside the project, they say the class is a Django model.
+    django_fields: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +207,9 @@ class TableFact:
     column: int
 
 
-BaseKind = Literal["declarative-base", "registry", "generated-base", "flask-sqlalchemy"]
+BaseKind = Literal[
+    "declarative-base", "registry", "generated-base", "flask-sqlalchemy", "call", "factory"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +220,12 @@ class BaseFact:
     (``registry``), ``Base = reg.generate_base()`` (``generated-base``) and
     ``db = SQLAlchemy()`` (``flask-sqlalchemy``: ``db.Model`` is then a base). Class-style
     bases (``class Base(DeclarativeBase)``) are ordinary :class:`ClassFact` values.
+
+    Two kinds are only candidates, decided by the resolver, which sees every file:
+    ``call`` is a module-level ``db = AcmeSQLAlchemy(...)``/``db = make_db()`` of a
+    project name (a base when ``callee`` is a subclass of ``SQLAlchemy`` or a factory
+    returning one), and ``factory`` a module-level function ``name`` that returns a call
+    of ``callee`` (``def make_db(): return AcmeSQLAlchemy()``).
     """
 
     name: str
@@ -261,7 +281,10 @@ class AccessFact:
     (``X(...).save()``), ``shortcut`` (``get_object_or_404(X, ...)``), ``query-property``
     (Flask-SQLAlchemy ``X.query...``), ``session`` (``session.query/get/add/delete/merge``),
     ``statement`` (``select/insert/update/delete(X)`` and their ``.join(Y)``), ``table-method``
-    (``users.insert()``, ``X.__table__.delete()``).
+    (``users.insert()``, ``X.__table__.delete()``), ``related`` (a related manager of an
+    instance of ``target``: ``order.lines.filter()``, ``cart.payments.update()``,
+    ``product.tags.add(t)``; ``manager`` holds the attribute, a forward field or a reverse
+    accessor, which only the resolver can tell apart).
 
     ``method`` is the method that decided ``kind`` (the last write of the chain, else its
     first read).
@@ -304,6 +327,15 @@ class SqlTable:
     access: TableAccess
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class SqlModel:
+    """A model whose table a hole of SQL text names: ``f"... FROM {Order._meta.db_table}"``,
+    ``"...".format(t=User.__tablename__)``; ``access`` as the statement uses its holes."""
+
+    target: Target
+    access: TableAccess
+
+
 @dataclass(frozen=True, slots=True)
 class RawSqlFact:
     """SQL written as text and the tables it names.
@@ -322,9 +354,10 @@ class RawSqlFact:
     scope: str
     line: int
     column: int
+    models: tuple[SqlModel, ...] = ()
 
 
-TransactionKind = Literal["atomic", "begin", "session", "commit"]
+TransactionKind = Literal["atomic", "begin", "session", "commit", "wrapper"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,7 +367,10 @@ class TransactionFact:
     ``atomic``: ``with transaction.atomic()`` or an ``@atomic`` decorator (then the whole
     function); ``begin``: ``with x.begin():``/``begin_nested()`` (session, engine,
     connection); ``session``: ``with Session() as s:``; ``commit``: the writes of a function
-    up to a ``session.commit()`` (since the previous commit) - the usual SQLAlchemy shape.
+    up to a ``session.commit()`` (since the previous commit) - the usual SQLAlchemy shape;
+    ``wrapper``: ``with traced_atomic():`` or ``@traced_atomic`` of a project name, a
+    transaction only if the resolver finds that ``callee`` enters ``atomic`` (see
+    :attr:`FileFacts.atomic_scopes`).
 
     ``writes`` are indexes into :attr:`FileFacts.accesses` (write accesses lexically inside
     the scope), ``raw_writes`` indexes into :attr:`FileFacts.raw_sql` (raw SQL inside the
@@ -490,6 +526,10 @@ class FileFacts:
     service_names: tuple[ServiceNameFact, ...] = ()
     db_connects: tuple[DatabaseConnectFact, ...] = ()
     env_reads: tuple[EnvReadFact, ...] = ()
+    # Functions (qualnames) whose body calls ``atomic``/``begin``: entering it, returning
+    # it, or ``__enter__``-ing it (a context-manager class's method). What makes a project
+    # function a wrapper of ``atomic``; sorted.
+    atomic_scopes: tuple[str, ...] = ()
 
 
 # --- JSON -------------------------------------------------------------------------------

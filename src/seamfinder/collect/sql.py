@@ -8,7 +8,8 @@ over for the rest and never raises.
 
 A table written by ``INSERT``/``UPDATE``/``DELETE``/``MERGE`` (and DDL: ``CREATE``,
 ``ALTER``, ``DROP``, ``TRUNCATE``) is a write; one named by ``FROM``/``JOIN``/``USING`` is a
-read. A CTE name is not a table. Names are bare (schema dropped), unquoted and lower case.
+read. A CTE name is not a table. Names are unquoted and lower case, with their schema when
+the text gives one (``events.contributions``): the resolver matches them to tables.
 """
 
 from __future__ import annotations
@@ -32,13 +33,34 @@ _DOLLAR = re.compile(r"\$(\d+)")
 def tables_in_sql(sql: str) -> tuple[SqlTable, ...]:
     """Sorted, distinct (table, read|write) pairs named by ``sql``; ``()`` if none."""
 
+    found = set()
+    for table in _all_tables(sql):
+        name = table.name
+        if HOLE in name.partition(".")[0] and "." in name:
+            name = name.partition(".")[2]  # f"{schema}.orders": the table is known
+        if name and HOLE not in name:
+            found.add(SqlTable(name, table.access))
+    return tuple(sorted(found))
+
+
+def hole_access(sql: str) -> TableAccess | None:
+    """How ``sql`` uses a :data:`HOLE` in a table's place (``"write"`` if it writes one),
+    or None when no hole stands for a table."""
+
+    accesses = {t.access for t in _all_tables(sql) if HOLE in t.name}
+    if not accesses:
+        return None
+    return "write" if "write" in accesses else "read"
+
+
+def _all_tables(sql: str) -> list[SqlTable]:
     text = _normalise(sql)
     if not text.strip():
-        return ()
+        return []
     found = _with_sqlglot(text)
     if found is None:
         found = _with_regex(text)
-    return tuple(sorted({t for t in found if t.name and HOLE not in t.name}))
+    return found
 
 
 def looks_like_sql(text: str) -> bool:
@@ -125,7 +147,9 @@ def _tables_of_statement(statement: Any, exp: Any) -> list[SqlTable]:
         if not name or id(table) in not_tables or _is_cte_reference(table, name, exp):
             continue
         access: TableAccess = "write" if id(table) in written else "read"
-        found.append(SqlTable(name.lower(), access))
+        schema = table.db
+        qualified = f"{schema}.{name}" if schema else name
+        found.append(SqlTable(qualified.lower(), access))
     return found
 
 
@@ -261,9 +285,12 @@ def _with_regex(text: str) -> list[SqlTable]:
 
 
 def _bare(name: str) -> str:
-    last = re.split(r"\s*\.\s*", name)[-1]
-    return last.strip('"`[]').lower()
+    """``public."Orders"`` -> ``public.orders`` (a database name before it is dropped)."""
+
+    parts = [p.strip('"`[]').lower() for p in re.split(r"\s*\.\s*", name)[-2:]]
+    return ".".join(parts)
 
 
 def _keep(name: str, ctes: set[str]) -> bool:
-    return bool(name) and name not in ctes and name not in _NOT_TABLES and not name[0].isdigit()
+    bare = name.rpartition(".")[2]
+    return bool(bare) and name not in ctes and bare not in _NOT_TABLES and not bare[0].isdigit()

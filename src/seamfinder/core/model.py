@@ -300,8 +300,9 @@ class SkippedFile:
     reason: str
 
 
-AccessKind = Literal["define", "read", "write", "relation", "raw-sql"]
-ACCESS_KINDS: tuple[AccessKind, ...] = ("define", "read", "write", "relation", "raw-sql")
+# ``use``: the model class is named (imported, loaded by label) but not queried there.
+AccessKind = Literal["define", "read", "write", "relation", "raw-sql", "use"]
+ACCESS_KINDS: tuple[AccessKind, ...] = ("define", "read", "write", "relation", "raw-sql", "use")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -356,6 +357,7 @@ class TableUse:
     relations: int = 0
     raw_sql: int = 0
     lookups: int = 0  # of the reads, through a lookup string (``product__collections__slug``)
+    uses: int = 0  # sites naming its model class without querying it (imports...)
 
 
 @dataclass(frozen=True, slots=True)

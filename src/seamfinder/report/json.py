@@ -92,6 +92,7 @@ def to_document(report: Report, timings: bool = False) -> dict[str, Any]:
                 "writes": u.writes,
                 "relations": u.relations,
                 "raw_sql": u.raw_sql,
+                "uses": u.uses,
             }
             for u in report.data_matrix
         ],

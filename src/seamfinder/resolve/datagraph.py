@@ -31,6 +31,7 @@ from seamfinder.collect.facts import (
     RelationFact,
     TableFact,
     Target,
+    TransactionFact,
 )
 from seamfinder.config.settings import TablesConfig
 from seamfinder.core.model import DataAccess, Location, ModelDef, TableOwner, Transaction
@@ -70,6 +71,52 @@ SQLALCHEMY_BASES = frozenset(
 )
 SQLMODEL_BASE = "sqlmodel.SQLModel"
 DEFAULT_MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
+# Options only a Django model's ``class Meta`` takes (a form's, serializer's or GraphQL
+# type's Meta names ``model``, ``fields``, ``interfaces``...).
+_MODEL_META_OPTIONS = frozenset(
+    {
+        "db_table",
+        "ordering",
+        "verbose_name",
+        "verbose_name_plural",
+        "unique_together",
+        "index_together",
+        "indexes",
+        "constraints",
+        "get_latest_by",
+        "default_related_name",
+        "permissions",
+        "default_permissions",
+        "app_label",
+        "proxy",
+        "abstract",
+        "managed",
+        "order_with_respect_to",
+        "base_manager_name",
+        "default_manager_name",
+        "db_table_comment",
+        "select_on_save",
+        "swappable",
+    }
+)
+_DJANGO_RELATIONS = frozenset(
+    {"foreign-key", "one-to-one", "many-to-many", "generic-foreign-key", "generic-relation"}
+)
+# A many-to-many manager's own writes (rows of the through table).
+_M2M_WRITES = frozenset({"add", "remove", "set", "clear", "aadd", "aremove", "aset", "aclear"})
+# Methods of one related object (``order.customer.save()``), not of a manager.
+_OBJECT_METHODS = frozenset({"save", "delete", "asave", "adelete"})
+# Library callables that make a declarative base or a Flask-SQLAlchemy extension.
+_LIBRARY_BASES = {
+    "declarative_base": "declarative-base",
+    "registry": "registry",
+    "generate_base": "generated-base",
+    "SQLAlchemy": "flask-sqlalchemy",
+}
+_BASE_ROOTS = frozenset({"sqlalchemy", "sqlmodel", "flask_sqlalchemy"})
+_FLASK_SQLALCHEMY = frozenset(
+    {"flask_sqlalchemy.SQLAlchemy", "flask_sqlalchemy.extension.SQLAlchemy"}
+)
 EXTERNAL_USER_TABLE = "auth_user"
 # What lives in a library's ``models`` module without being a model.
 _NOT_MODELS = ("Manager", "QuerySet", "Field", "Descriptor", "Lookup", "Transform", "Expression")
@@ -107,6 +154,7 @@ class _Model:
     parents: list[_Model] = field(default_factory=list)  # resolved model bases
     relations: list[tuple[RelationFact, _Model]] = field(default_factory=list)  # with declarer
     managers: set[str] = field(default_factory=set)
+    schema: str | None = None  # ``__table_args__`` schema, its own or a parent's
 
 
 class _Resolver:
@@ -122,6 +170,9 @@ class _Resolver:
         self.classes: dict[str, tuple[FileFacts, ClassFact]] = {}
         self.table_vars: dict[str, TableFact] = {}
         self.base_names: dict[str, str] = {}  # canonical name -> BaseFact kind
+        self.base_callees: dict[str, str] = {}  # ``call``/``factory`` candidates -> callee
+        self.atomic_scopes: dict[str, frozenset[str]] = {}  # module -> functions entering atomic
+        self.wrappers: dict[str, list[str]] = defaultdict(list)  # module.scope -> with callees
         self.imports: dict[str, dict[str, str]] = {}  # module -> module-level name -> target
         self.stars: dict[str, list[str]] = {}  # module -> star-imported modules
         for facts in self.files.values():
@@ -144,10 +195,17 @@ class _Resolver:
             for base in facts.bases:
                 if not base.scope:
                     self.base_names[f"{facts.module}.{base.name}"] = base.kind
+                    self.base_callees[f"{facts.module}.{base.name}"] = base.callee
+            self.atomic_scopes[facts.module] = frozenset(facts.atomic_scopes)
+            for transaction in facts.transactions:
+                if transaction.kind == "wrapper" and transaction.scope:
+                    self.wrappers[f"{facts.module}.{transaction.scope}"].append(transaction.callee)
         self.models: dict[str, _Model] = {}
         self._resolving: set[str] = set()
         self._names: dict[str, str | None] = {}
         self._label_index: dict[tuple[str, str], _Model] | None = None
+        self._reverse: dict[str, list[tuple[str, RelationFact, _Model]]] | None = None
+        self._wrapper_memo: dict[str, bool] = {}
         self.auth_user_model = self._auth_user_model()
 
     # --- names -----------------------------------------------------------------------
@@ -210,6 +268,7 @@ class _Resolver:
     def _classify(self, m: _Model) -> None:
         cls = m.cls
         external: list[str] = []
+        unknown_library_base = False
         for base in cls.bases:
             if not base:
                 continue
@@ -220,11 +279,18 @@ class _Resolver:
             elif canonical in self.base_names:
                 external.append(self._base_kind(canonical, base))
             elif canonical is None:
-                external.append(self._external_kind(base))
+                kind = self._external_kind(base)
+                external.append(kind)
+                unknown_library_base |= not kind and "." in base
         frameworks = [p.framework for p in m.parents if p.framework] + [e for e in external if e]
+        m.schema = cls.schema or next((p.schema for p in m.parents if p.schema), None)
         decorators = set(cls.decorators)
         if any(d.endswith(".mapped") or d.endswith("mapped_as_dataclass") for d in decorators):
             frameworks.append("sqlalchemy")
+        if not frameworks and unknown_library_base and _django_model_body(cls):
+            # A library's abstract model (TimeStampedModel, AbstractAPIKey, ClusterableModel):
+            # the base is not in the project, but the body is a Django model's.
+            frameworks.append("django")
         if not frameworks:
             return
         if "sqlalchemy-declarative" in frameworks:
@@ -244,11 +310,46 @@ class _Resolver:
         m.relations.extend((relation, m) for relation in cls.relations)
 
     def _base_kind(self, canonical: str, written: str) -> str:
-        kind = self.base_names[canonical]
+        kind = self._effective_base(canonical, 0)
         if kind == "flask-sqlalchemy":
             # ``db = SQLAlchemy()``: ``db.Model`` is the base, ``db`` itself is not.
             return "flask-sqlalchemy" if written.endswith(".Model") else ""
         return "sqlalchemy"
+
+    def _effective_base(self, canonical: str, depth: int) -> str:
+        """The kind of base a name is bound to, following ``db = AcmeSQLAlchemy()`` and
+        ``db = make_db()`` to the library call they end in; ``""``: not a base."""
+
+        kind = self.base_names.get(canonical, "")
+        if kind not in ("call", "factory"):
+            return kind
+        callee = self.base_callees[canonical]
+        if depth > 8:
+            return ""
+        library = _LIBRARY_BASES.get(callee.rsplit(".", 1)[-1])
+        if library is not None and callee.split(".", 1)[0] in _BASE_ROOTS:
+            return library
+        target = self.canonical(callee)
+        if target is None:
+            return ""
+        if target in self.base_names and target != canonical:
+            return self._effective_base(target, depth + 1)
+        if target in self.classes and self._extends_flask_sqlalchemy(target, 0):
+            return "flask-sqlalchemy"
+        return ""
+
+    def _extends_flask_sqlalchemy(self, name: str, depth: int) -> bool:
+        """``class AcmeSQLAlchemy(SQLAlchemy)``, directly or through project classes."""
+
+        if depth > 8 or name not in self.classes:
+            return False
+        for base in self.classes[name][1].bases:
+            if base in _FLASK_SQLALCHEMY:
+                return True
+            canonical = self.canonical(base) if base else None
+            if canonical is not None and self._extends_flask_sqlalchemy(canonical, depth + 1):
+                return True
+        return False
 
     def _external_kind(self, base: str) -> str:
         if base in DJANGO_MODEL_BASES:
@@ -324,7 +425,7 @@ class _Resolver:
         elif cls.table:
             m.table = cls.table
         elif cls.table_ref and (var := self.canonical(cls.table_ref)) in self.table_vars:
-            m.table = self.table_vars[var].name or None
+            m.table = core_table_name(self.table_vars[var]) or None
         elif mapped_parent is not None:
             m.table = mapped_parent.table  # single-table inheritance
             return
@@ -340,6 +441,8 @@ class _Resolver:
         else:
             m.abstract = True  # a mixin-like class with no table of its own
             return
+        if m.table and m.schema and "." not in m.table:
+            m.table = f"{m.schema}.{m.table}"  # same-named tables of two schemas are two
         m.table = m.table.lower() if m.table else None
         m.primary = m.table is not None
 
@@ -348,8 +451,14 @@ class _Resolver:
 
     # --- targets ---------------------------------------------------------------------
 
-    def target_model(self, target: Target, context: _Model | None, module: str) -> _Model | None:
-        """The model a target names, or None (tables are handled by :meth:`target_table`)."""
+    def target_model(
+        self, target: Target, context: _Model | None, module: str, *, via_meta: bool = False
+    ) -> _Model | None:
+        """The model a target names, or None (tables are handled by :meth:`target_table`).
+
+        A class naming a model in ``Meta.model`` (a ModelForm, a serializer) is never that
+        model, except with ``via_meta``: ``form.save()`` writes the model it names.
+        """
 
         kind, value = target.kind, target.value
         if kind == "ref":
@@ -357,9 +466,9 @@ class _Resolver:
             if canonical is None or canonical not in self.classes:
                 return None
             found = self.model(canonical)
-            if found is not None and not found.framework:
+            if via_meta and found is not None and not found.framework:
                 meta = found.cls.meta
-                if meta is not None and meta.model is not None:  # a ModelForm / serializer
+                if meta is not None and meta.model is not None:
                     return self.target_model(meta.model, None, found.facts.module)
             return found
         if kind == "model-label":
@@ -375,13 +484,13 @@ class _Resolver:
     def target_table(self, target: Target, context: _Model | None, module: str) -> str | None:
         if target.kind == "table":
             return target.value.lower()
-        if target.kind == "column":
+        if target.kind == "column":  # "table.column" or "schema.table.column"
             parts = target.value.lower().split(".")
-            return parts[-2] if len(parts) >= 2 else None
+            return ".".join(parts[-3:-1]) if len(parts) >= 2 else None
         if target.kind == "ref":
             canonical = self.canonical(target.value)
             if canonical in self.table_vars:
-                return self.table_vars[canonical].name.lower() or None
+                return core_table_name(self.table_vars[canonical]) or None
         if (
             target.kind == "setting"
             and target.value == "AUTH_USER_MODEL"
@@ -390,6 +499,101 @@ class _Resolver:
             return EXTERNAL_USER_TABLE if self.auth_user_model == "auth.User" else None
         found = self.target_model(target, context, module)
         return found.table if found is not None else None
+
+    def related(
+        self, m: _Model, attr: str
+    ) -> tuple[RelationFact, _Model, _Model | None, bool] | None:
+        """What ``instance.<attr>`` of model ``m`` reaches: (relation, declaring model, model
+        at the other end, forward), through a forward field or a reverse accessor
+        (``related_name``, else Django's ``<model>_set``, ``<model>`` for a one-to-one),
+        parents included."""
+
+        for relation, declarer in m.relations:
+            if relation.field == attr and relation.target is not None:
+                other = self.target_model(relation.target, m, m.facts.module)
+                return relation, declarer, other, True
+        reverse = self._reverse_index()
+        seen: set[str] = set()
+        todo = [m]
+        while todo:
+            current = todo.pop()
+            if current.name in seen:
+                continue
+            seen.add(current.name)
+            for accessor, relation, declarer in reverse.get(current.name, ()):
+                if accessor == attr:
+                    return relation, declarer, declarer, False
+            todo.extend(current.parents)
+        return None
+
+    def _reverse_index(self) -> dict[str, list[tuple[str, RelationFact, _Model]]]:
+        if self._reverse is None:
+            index: dict[str, list[tuple[str, RelationFact, _Model]]] = defaultdict(list)
+            for m in self.all_models():
+                if m.framework != "django" or not m.table or m.abstract:
+                    continue
+                for relation, _declarer in m.relations:
+                    accessor = _reverse_accessor(relation, m)
+                    if accessor is None or relation.target is None:
+                        continue
+                    target = self.target_model(relation.target, m, m.facts.module)
+                    if target is not None:
+                        index[target.name].append((accessor, relation, m))
+            self._reverse = index
+        return self._reverse
+
+    def is_atomic_wrapper(self, dotted: str, depth: int = 0) -> bool:
+        """Whether a project function (or context-manager class) enters ``atomic``: its body
+        calls it, or is itself inside such a wrapper; followed through imports."""
+
+        if dotted in self._wrapper_memo:
+            return self._wrapper_memo[dotted]
+        self._wrapper_memo[dotted] = False  # guards against loops
+        found = self._is_wrapper(dotted, depth)
+        self._wrapper_memo[dotted] = found
+        return found
+
+    def _is_wrapper(self, dotted: str, depth: int) -> bool:
+        if depth > 12:
+            return False
+        parts = dotted.split(".")
+        for end in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:end])
+            if module not in self.files:
+                continue
+            qualname = ".".join(parts[end:])
+            scopes = self.atomic_scopes.get(module, frozenset())
+            if qualname in scopes or any(s.startswith(qualname + ".") for s in scopes):
+                return True
+            callees = [
+                callee
+                for scope, found in self.wrappers.items()
+                if scope == f"{module}.{qualname}" or scope.startswith(f"{module}.{qualname}.")
+                for callee in found
+            ]
+            if any(self.is_atomic_wrapper(c, depth + 1) for c in callees):
+                return True
+            target = self.imports[module].get(parts[end])
+            if target is not None:
+                return self.is_atomic_wrapper(".".join([target, *parts[end + 1 :]]), depth + 1)
+            return any(
+                self.is_atomic_wrapper(".".join([star, *parts[end:]]), depth + 1)
+                for star in self.stars[module]
+            )
+        return False
+
+    def auto_through_tables(self) -> dict[str, str]:
+        """Django's own join tables of many-to-many fields without ``through``:
+        ``<model table>_<field>``, owned by the declaring model's component."""
+
+        found: dict[str, str] = {}
+        for m in self.all_models():
+            if m.framework != "django" or not m.primary or not m.table:
+                continue
+            for relation, _declarer in m.relations:
+                if relation.kind == "many-to-many" and relation.through is None:
+                    found[f"{m.table}_{relation.field.lower()}"] = self.component_of(m.facts.module)
+        return found
 
     def by_label(self, label: str, context: _Model | None, module: str) -> _Model | None:
         if label == "self":
@@ -436,6 +640,44 @@ class _Resolver:
             if f.settings is not None and f.settings.auth_user_model
         )
         return values[0][1] if values else "auth.User"
+
+
+def _reverse_accessor(relation: RelationFact, m: _Model) -> str | None:
+    """The attribute a relation gives the model it points at (None: it gives none)."""
+
+    if relation.kind not in ("foreign-key", "one-to-one", "many-to-many"):
+        return None
+    name = relation.related_name
+    if name is not None:
+        if name.endswith("+"):
+            return None  # "+" (or "name+"): no reverse accessor
+        return name.replace("%(class)s", m.cls.name.lower()).replace(
+            "%(app_label)s", (m.app_label or "").lower()
+        )
+    default = m.meta.options if m.meta is not None else ()
+    if "default_related_name" in default:
+        return None  # a name the pass did not read: do not guess
+    suffix = "" if relation.kind == "one-to-one" else "_set"
+    return f"{m.cls.name.lower()}{suffix}"
+
+
+def _django_model_body(cls: ClassFact) -> bool:
+    """Django fields, relation fields or a model's ``Meta`` options in a class body; never
+    a class whose ``Meta`` names a ``model`` (a form, serializer, filter or GraphQL type)."""
+
+    meta = cls.meta
+    if meta is not None and meta.model is not None:
+        return False
+    if cls.django_fields or any(r.kind in _DJANGO_RELATIONS for r in cls.relations):
+        return True
+    return meta is not None and not _MODEL_META_OPTIONS.isdisjoint(meta.options)
+
+
+def core_table_name(table: TableFact) -> str:
+    """A core ``Table``'s name, with its schema (``events.attachments``), lower case."""
+
+    name = table.name.lower()
+    return f"{table.schema.lower()}.{name}" if table.schema and name else name
 
 
 def _merge_meta(
@@ -488,8 +730,9 @@ def resolve_data(
     resolver = _Resolver(files, component_of, app_label_of)
     models = resolver.all_models()
     definitions = _definitions(resolver, models)
-    tables = _ownership(definitions, tables_config)
-    builder = _AccessBuilder(resolver, component_of)
+    through = resolver.auto_through_tables()
+    tables = _ownership(definitions, tables_config, through)
+    builder = _AccessBuilder(resolver, component_of, [*(d.table for d in definitions), *through])
     for facts in sorted(resolver.files.values(), key=lambda f: f.path):
         builder.file(facts)
     for m in models:
@@ -545,7 +788,7 @@ def _definitions(resolver: _Resolver, models: list[_Model]) -> list[ModelDef]:
                 found.append(
                     ModelDef(
                         qualname=f"{facts.module}:{table.name}",
-                        table=table.name.lower(),
+                        table=core_table_name(table),
                         component=resolver.component_of(facts.module),
                         location=Location(facts.path, table.line, table.column),
                         framework="sqlalchemy-core",
@@ -554,7 +797,9 @@ def _definitions(resolver: _Resolver, models: list[_Model]) -> list[ModelDef]:
     return found
 
 
-def _ownership(definitions: list[ModelDef], config: TablesConfig) -> tuple[TableOwner, ...]:
+def _ownership(
+    definitions: list[ModelDef], config: TablesConfig, through: dict[str, str]
+) -> tuple[TableOwner, ...]:
     declared = dict(config.owners)
     shared = set(config.shared)
     owners: dict[str, str] = {}
@@ -563,6 +808,8 @@ def _ownership(definitions: list[ModelDef], config: TablesConfig) -> tuple[Table
     for definition in sorted(definitions, key=lambda d: d.location):
         if not definition.abstract:
             owners.setdefault(definition.table, definition.component)
+    for table, component in sorted(through.items()):  # a join table Django makes itself
+        owners.setdefault(table, component)
     names = sorted(set(owners) | set(declared) | shared)
     return tuple(
         TableOwner(
@@ -578,11 +825,31 @@ def _ownership(definitions: list[ModelDef], config: TablesConfig) -> tuple[Table
 class _AccessBuilder:
     """Turns each file's facts into :class:`DataAccess` and :class:`Transaction` values."""
 
-    def __init__(self, resolver: _Resolver, component_of: Callable[[str], str]) -> None:
+    def __init__(
+        self, resolver: _Resolver, component_of: Callable[[str], str], known: Iterable[str]
+    ) -> None:
         self.resolver = resolver
         self.component_of = component_of
         self.accesses: list[DataAccess] = []
         self.transactions: list[Transaction] = []
+        self.known = frozenset(known)
+        by_bare: dict[str, list[str]] = defaultdict(list)
+        for name in sorted(self.known):
+            if "." in name:
+                by_bare[name.rpartition(".")[2]].append(name)
+        self.by_bare = dict(by_bare)
+
+    def _known(self, table: str) -> str:
+        """A table as the project defines it: ``public.orders`` is ``orders`` when only that
+        exists, ``contributions`` is ``events.contributions`` when no other schema has one."""
+
+        if table in self.known:
+            return table
+        if "." in table:
+            bare = table.rpartition(".")[2]
+            return bare if bare in self.known else table
+        qualified = self.by_bare.get(table, ())
+        return qualified[0] if len(qualified) == 1 else table
 
     def _add(
         self,
@@ -597,7 +864,7 @@ class _AccessBuilder:
     ) -> DataAccess:
         access = DataAccess(
             module=facts.module,
-            table=table,
+            table=self._known(table),
             kind=kind,  # type: ignore[arg-type]
             location=Location(facts.path, line, column),
             component=self.component_of(facts.module),
@@ -647,34 +914,7 @@ class _AccessBuilder:
                 )
 
     def file(self, facts: FileFacts) -> None:
-        resolver = self.resolver
-        module = facts.module
-        for imported in facts.imports:
-            found = resolver.target_model(Target("ref", imported.target), None, module)
-            if found is not None and found.table and found.framework:
-                self._add(
-                    facts,
-                    found.table,
-                    "read",
-                    imported.line,
-                    imported.column,
-                    imported.scope,
-                    "import",
-                    imported.name,
-                )
-        for loader in facts.loaders:
-            found = resolver.by_label(loader.label, None, module)
-            if found is not None and found.table:
-                self._add(
-                    facts,
-                    found.table,
-                    "read",
-                    loader.line,
-                    loader.column,
-                    loader.scope,
-                    "get_model",
-                    loader.label,
-                )
+        self._uses(facts)
         resolved: dict[int, DataAccess] = {}
         for index, access in enumerate(facts.accesses):
             result = self._access(facts, access)
@@ -690,27 +930,66 @@ class _AccessBuilder:
                 lookup.line,
                 lookup.column,
             )
+        raw_accesses = self._raw_sql(facts)
+        self._core_relations(facts)
+        for transaction in facts.transactions:
+            self._transaction(facts, transaction, resolved, raw_accesses)
+
+    def _uses(self, facts: FileFacts) -> None:
+        """Imports of a model and ``get_model`` loaders: uses of its class, not reads."""
+
+        resolver = self.resolver
+        module = facts.module
+        for imported in facts.imports:
+            found = resolver.target_model(Target("ref", imported.target), None, module)
+            if found is not None and found.table and found.framework:
+                self._add(
+                    facts,
+                    found.table,
+                    "use",
+                    imported.line,
+                    imported.column,
+                    imported.scope,
+                    "import",
+                    imported.name,
+                )
+        for loader in facts.loaders:
+            found = resolver.by_label(loader.label, None, module)
+            if found is not None and found.table:
+                self._add(
+                    facts,
+                    found.table,
+                    "use",
+                    loader.line,
+                    loader.column,
+                    loader.scope,
+                    "get_model",
+                    loader.label,
+                )
+
+    def _raw_sql(self, facts: FileFacts) -> dict[int, list[DataAccess]]:
         raw_accesses: dict[int, list[DataAccess]] = defaultdict(list)
         for index, raw in enumerate(facts.raw_sql):
-            for sql_table in raw.tables:
+            named = [(t.name, t.access) for t in raw.tables]
+            for hole in raw.models:  # f"... FROM {Order._meta.db_table}"
+                found = self.resolver.target_model(hole.target, None, facts.module)
+                if found is not None and found.table and found.framework:
+                    named.append((found.table, hole.access))
+            for table, access in named:
                 raw_accesses[index].append(
                     self._add(
-                        facts,
-                        sql_table.name,
-                        "raw-sql",
-                        raw.line,
-                        raw.column,
-                        raw.scope,
-                        raw.via,
-                        sql_table.access,
+                        facts, table, "raw-sql", raw.line, raw.column, raw.scope, raw.via, access
                     )
                 )
+        return raw_accesses
+
+    def _core_relations(self, facts: FileFacts) -> None:
         for table in facts.tables:
             for relation in table.relations:
                 if relation.target is None:
                     continue
-                target = resolver.target_table(relation.target, None, module)
-                if target is not None and target != table.name.lower():
+                target = self.resolver.target_table(relation.target, None, facts.module)
+                if target is not None and self._known(target) != core_table_name(table):
                     self._add(
                         facts,
                         target,
@@ -721,30 +1000,47 @@ class _AccessBuilder:
                         relation.kind,
                         f"{table.name}.{relation.field}",
                     )
-        for transaction in facts.transactions:
-            writes = [resolved[i] for i in transaction.writes if i in resolved]
-            writes += [
-                a
-                for i in transaction.raw_writes
-                for a in raw_accesses.get(i, [])
-                if a.detail == "write"
-            ]
-            for call in transaction.calls:
-                writes += self._writes_of(call)
-            self.transactions.append(
-                Transaction(
-                    module=module,
-                    component=self.component_of(module),
-                    location=Location(facts.path, transaction.line, transaction.column),
-                    scope=transaction.scope,
-                    kind=transaction.kind,
-                    writes=tuple(sorted(set(writes), key=access_key)),
-                )
+
+    def _transaction(
+        self,
+        facts: FileFacts,
+        transaction: TransactionFact,
+        resolved: dict[int, DataAccess],
+        raw_accesses: dict[int, list[DataAccess]],
+    ) -> None:
+        kind = transaction.kind
+        if kind == "wrapper":
+            # ``with traced_atomic():``: a transaction when the project function enters atomic
+            if not self.resolver.is_atomic_wrapper(transaction.callee):
+                return
+            kind = "atomic"
+        writes = [resolved[i] for i in transaction.writes if i in resolved]
+        writes += [
+            a
+            for i in transaction.raw_writes
+            for a in raw_accesses.get(i, [])
+            if a.detail == "write"
+        ]
+        for call in transaction.calls:
+            writes += self._writes_of(call)
+        module = facts.module
+        self.transactions.append(
+            Transaction(
+                module=module,
+                component=self.component_of(module),
+                location=Location(facts.path, transaction.line, transaction.column),
+                scope=transaction.scope,
+                kind=kind,
+                writes=tuple(sorted(set(writes), key=access_key)),
             )
+        )
 
     def _access(self, facts: FileFacts, access: AccessFact) -> DataAccess | None:
         resolver = self.resolver
-        found = resolver.target_model(access.target, None, facts.module)
+        if access.idiom == "related":
+            return self._related(facts, access)
+        via_meta = access.idiom in ("instance", "construct")  # form.save()
+        found = resolver.target_model(access.target, None, facts.module, via_meta=via_meta)
         if found is None:
             table = resolver.target_table(access.target, None, facts.module)
             if table is None or access.idiom not in ("statement", "table-method", "session"):
@@ -779,6 +1075,44 @@ class _AccessBuilder:
             f"{access.idiom}.{access.method}",
             access.method,
         )
+
+    def _related(self, facts: FileFacts, access: AccessFact) -> DataAccess | None:
+        """``order.lines.filter()``, ``cart.payments.update()``, ``product.tags.add(t)``."""
+
+        resolver = self.resolver
+        owner = resolver.target_model(access.target, None, facts.module)
+        if owner is None or owner.framework != "django" or not owner.table:
+            return None
+        reached = resolver.related(owner, access.manager)
+        if reached is None:
+            return None
+        relation, declarer, other, forward = reached
+        if forward:
+            declarer = owner  # an inherited field's join table is named after the child
+        many = relation.kind == "many-to-many" or (not forward and relation.kind == "foreign-key")
+        if (access.method in _OBJECT_METHODS) == many:
+            return None  # ``order.lines.save()`` or ``order.customer.filter()``: not Django
+        if access.method in _M2M_WRITES and relation.kind == "many-to-many":
+            table = self._through_table(relation, declarer)
+        else:
+            table = other.table if other is not None else None
+        if table is None:
+            return None
+        return self._add(
+            facts,
+            table,
+            access.kind,
+            access.line,
+            access.column,
+            access.scope,
+            f"related.{access.method}",
+            access.manager,
+        )
+
+    def _through_table(self, relation: RelationFact, declarer: _Model) -> str | None:
+        if relation.through is not None:
+            return self.resolver.target_table(relation.through, declarer, declarer.facts.module)
+        return f"{declarer.table}_{relation.field.lower()}" if declarer.table else None
 
     def _lookup(
         self,

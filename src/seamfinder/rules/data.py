@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from seamfinder.analysis.data import (
     ForeignAccess,
     foreign_accesses,
+    model_uses,
     owners_by_table,
     transaction_owners,
     writers_by_table,
@@ -15,10 +16,6 @@ from seamfinder.analysis.data import (
 from seamfinder.analysis.state import Analysis
 from seamfinder.core.model import ROOT_COMPONENT, DataAccess, Finding, Location, Severity
 from seamfinder.rules.registry import RuleContext, rule
-
-# Idioms that only name a model (an import, a get_model call): reported only when the
-# module touches that table nowhere else, so that one use is one finding, not two.
-_NAMING_VIAS = frozenset({"import", "get_model"})
 
 
 def _once_per_site(found: Iterable[ForeignAccess]) -> list[ForeignAccess]:
@@ -87,27 +84,18 @@ def cross_boundary_read(analysis: Analysis, ctx: RuleContext) -> Iterator[Findin
         for a in analysis.data_access
         if a.kind == "write"
     }
-    used: dict[tuple[str, str], int] = defaultdict(int)  # (module, table) -> sites not naming
-    for access in analysis.data_access:
-        if (
-            access.kind in ("read", "write", "relation", "raw-sql")
-            and access.via not in _NAMING_VIAS
-        ):
-            used[(access.module, access.table)] += 1
     reads = [
         item
         for item in foreign_accesses(analysis.data_access, owners, frozenset({"read"}))
         if (item.access.location.path, item.access.location.line, item.access.table) not in written
-        and not (item.access.via in _NAMING_VIAS and used[(item.access.module, item.access.table)])
     ]
     for item in _once_per_site(reads):
         access = item.access
-        how = "imports the model" if access.via == "import" else access.via
         yield _crossing(
             ctx,
             item,
             f"{access.component} reads {access.table}, owned by {item.owner} "
-            f"({how}, in {_where(access)})",
+            f"({access.via}, in {_where(access)})",
         )
 
 
@@ -242,4 +230,27 @@ def shared_model_layer(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding
             Location(path, 1, 1) if path else None,
             (owner,),
             source_component=owner,
+        )
+
+
+@rule(
+    "SF208",
+    "cross-boundary-model-use",
+    Severity.INFO,
+    "A component names another component's model class without querying its table.",
+)
+def cross_boundary_model_use(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    owners = owners_by_table(analysis.tables)
+    for group in model_uses(analysis.data_access, owners):
+        first, *others = group.sites
+        names = ", ".join(group.names)
+        yield ctx.finding(
+            f"{group.component} uses {names} ({group.table}, owned by {group.owner}) without "
+            f"querying it: {len(group.sites)} site{'s' if len(group.sites) != 1 else ''} "
+            f"({', '.join(group.vias)}), first in {_where(first)}",
+            first.location,
+            (group.component, group.table),
+            source_component=group.component,
+            target_component=group.owner,
+            related=tuple(site.location for site in others),
         )

@@ -17,6 +17,8 @@ from seamfinder.collect.scanner.spelling import (
     ORM_ROOTS,
     argument,
     const_str,
+    describe,
+    label_of_args,
     last,
     model_of,
     root,
@@ -154,6 +156,8 @@ def django_target(scanner: Scanner, node: ast.expr) -> Target | None:
     text = const_str(node)
     if text is not None:
         return Target("model-label", text)
+    if type(node) is ast.Call:
+        return _swappable(scanner, node)
     value = scanner.static(node)
     if type(value) is not Sym:
         return None
@@ -165,6 +169,20 @@ def django_target(scanner: Scanner, node: ast.expr) -> Target | None:
     if ".settings." in dotted or dotted.startswith("settings."):
         return Target("setting", last(dotted))
     return Target("ref", dotted)
+
+
+def _swappable(scanner: Scanner, node: ast.Call) -> Target | None:
+    """``swapper.get_model_name("app", "Model")`` (the default label; a project that swaps
+    the model says so in settings, which a static reader cannot weigh) and
+    ``get_user_model()`` as a relation's target."""
+
+    name = last(scanner.dotted(node.func) or describe(node.func))
+    if name == "get_user_model":
+        return Target("setting", "AUTH_USER_MODEL")
+    if name in ("get_model_name", "load_model", "get_model"):
+        label = label_of_args(node)
+        return Target("model-label", label) if label else None
+    return None
 
 
 def relation_kind(callee: str) -> RelationKind | None:
@@ -197,8 +215,16 @@ def relation_field(
         target = django_target(scanner, target_node)
     through_node = argument(value, None, "through")
     through = django_target(scanner, through_node) if through_node is not None else None
+    related_node = argument(value, None, "related_name")
     return RelationFact(
-        name, kind, callee or last(callee), target, through, value.lineno, value.col_offset + 1
+        name,
+        kind,
+        callee or last(callee),
+        target,
+        through,
+        value.lineno,
+        value.col_offset + 1,
+        const_str(related_node) if related_node is not None else None,
     )
 
 
@@ -208,11 +234,13 @@ def django_meta(scanner: Scanner, node: ast.ClassDef) -> DjangoMeta:
     texts: dict[str, str] = {}
     flags: dict[str, bool] = {}
     model: Target | None = None
+    options: set[str] = set()
     for stmt in node.body:
         if type(stmt) is ast.Assign and len(stmt.targets) == 1:
             target = stmt.targets[0]
             if type(target) is not ast.Name:
                 continue
+            options.add(target.id)
             value = stmt.value
             if type(value) is ast.Constant:
                 texts.pop(target.id, None)
@@ -232,6 +260,7 @@ def django_meta(scanner: Scanner, node: ast.ClassDef) -> DjangoMeta:
         tuple(scanner.dotted(b) for b in node.bases),
         model,
         node.lineno,
+        tuple(sorted(options)),
     )
 
 

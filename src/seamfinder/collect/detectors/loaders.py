@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from seamfinder.collect.scanner.evaluator import Scanner
 
 _DYNAMIC_IMPORTS = frozenset({"get_class", "get_classes", "import_module", "import_string"})
+# ``swapper.load_model("app", "Model")`` loads a swappable model as ``get_model`` does.
+_LOADERS = frozenset({"get_model", "get_user_model", "load_model"})
 
 
 def loader_call(scanner: Scanner, node: ast.Call, dotted: str) -> Value:
@@ -58,9 +60,16 @@ def dynamic_import(scanner: Scanner, node: ast.Call, dotted: str) -> Value:
 
 DETECTOR = Detector(
     "loaders",
-    tokens=(b"get_model", b"import *", b"get_class", b"import_module", b"import_string"),
+    tokens=(
+        b"get_model",
+        b"load_model",
+        b"import *",
+        b"get_class",
+        b"import_module",
+        b"import_string",
+    ),
     calls=(
-        CallRule(50, lambda dotted: last(dotted) in ("get_model", "get_user_model"), loader_call),
+        CallRule(50, lambda dotted: last(dotted) in _LOADERS, loader_call),
         CallRule(60, lambda dotted: last(dotted) in _DYNAMIC_IMPORTS, dynamic_import),
     ),
     methods={"get_model": loader_method},

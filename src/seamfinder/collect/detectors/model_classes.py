@@ -47,6 +47,8 @@ class ModelClassReader:
         self.table_ref: str | None = None
         self.relations: list[RelationFact] = []
         self.managers: list[ManagerFact] = []
+        self.schema: str | None = None
+        self.django_fields = False
 
     def statement(self, stmt: ast.stmt) -> bool:
         if type(stmt) is ast.ClassDef and stmt.name == "Meta":
@@ -55,6 +57,10 @@ class ModelClassReader:
         if type(stmt) is ast.FunctionDef or type(stmt) is ast.AsyncFunctionDef:
             if stmt.name == "__tablename__":
                 self.tablename_computed = True
+            elif stmt.name == "__table_args__":  # a ``@declared_attr``
+                for node in ast.walk(stmt):
+                    if type(node) is ast.Return and node.value is not None:
+                        self.schema = table_schema(node.value) or self.schema
         elif type(stmt) is ast.Assign:
             for target in stmt.targets:
                 if type(target) is ast.Name:
@@ -76,6 +82,7 @@ class ModelClassReader:
                 self.table_ref = self.scanner.dotted(value) or None
         elif name == "__table_args__" and value is not None:
             self.relations.extend(sqlalchemy_orm.constraint_relations(self.scanner, value))
+            self.schema = table_schema(value)
         elif type(value) is ast.Call:
             self.field(name, value, annotation)
 
@@ -88,6 +95,8 @@ class ModelClassReader:
             self.managers.append(ManagerFact(name, scanner.dotted(func.func), value.lineno))
             return
         callee = scanner.dotted(func) or describe(func)
+        if callee.startswith(_DJANGO_FIELDS):
+            self.django_fields = True
         relation = django_orm.relation_field(scanner, name, value, callee)
         if relation is not None:
             self.relations.append(relation)
@@ -121,7 +130,29 @@ class ModelClassReader:
             self.parent,
             node.lineno,
             node.col_offset + 1,
+            self.schema,
+            self.django_fields,
         )
+
+
+_DJANGO_FIELDS = ("django.db.models.", "django.contrib.gis.db.models.", "django.contrib.postgres.")
+
+
+def table_schema(node: ast.expr) -> str | None:
+    """The schema of a ``__table_args__`` value: ``{"schema": "events"}``, a tuple ending
+    in such a dict, or a call given ``schema=`` (indico's ``auto_table_args(cls, schema=)``)."""
+
+    if type(node) is ast.Tuple and node.elts:
+        node = node.elts[-1]
+    if type(node) is ast.Dict:
+        for key, value in zip(node.keys, node.values, strict=True):
+            if key is not None and const_str(key) == "schema":
+                return const_str(value)
+    elif type(node) is ast.Call:
+        for keyword in node.keywords:
+            if keyword.arg == "schema":
+                return const_str(keyword.value)
+    return None
 
 
 def _keyword_text(scanner: Scanner, node: ast.expr) -> str:

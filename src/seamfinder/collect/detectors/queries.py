@@ -14,7 +14,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from seamfinder.collect.detectors import django_orm, raw_sql, sqlalchemy_orm
-from seamfinder.collect.facts import AccessKind, Target
+from seamfinder.collect.facts import AccessFact, AccessKind, Target
 from seamfinder.collect.scanner.hooks import CallRule, Detector
 from seamfinder.collect.scanner.spelling import (
     HTTP_ROOTS,
@@ -27,7 +27,7 @@ from seamfinder.collect.scanner.spelling import (
     split_dotted,
     with_async,
 )
-from seamfinder.collect.scanner.values import Inst, Query, Sym, Value
+from seamfinder.collect.scanner.values import Inst, Query, Related, Sym, Value
 
 if TYPE_CHECKING:
     from seamfinder.collect.scanner.evaluator import Scanner
@@ -86,6 +86,9 @@ TABLE_METHODS: dict[str, AccessKind] = {
     "select": "read",
 }
 _INSTANCE_WRITES = frozenset({"save", "delete", "asave", "adelete"})
+# A many-to-many manager's own writes: rows of the through table.
+M2M_WRITES = with_async("add remove set clear")
+_RELATED_METHODS = _QUERYSET_METHODS | M2M_WRITES | _INSTANCE_WRITES
 
 
 def method_on_sym(scanner: Scanner, node: ast.Call, receiver: Value, method: str) -> Value:
@@ -183,6 +186,11 @@ def query_method(scanner: Scanner, node: ast.Call, query: Value, method: str) ->
     elif not query.method:
         query.method = method
     _arguments(scanner, node, query, method)
+    if query.idiom == "related" and (method in _TUPLE_METHODS or method in _INSTANCE_METHODS):
+        # An instance of the related model, which only the resolver knows: use the query.
+        if query.pending:
+            scanner.record_query(query)
+        return None
     if method in _TUPLE_METHODS:
         return Inst(query.targets[0], query, tuple_=True)
     if method in _INSTANCE_METHODS:
@@ -212,11 +220,44 @@ def _arguments(scanner: Scanner, node: ast.Call, query: Query, method: str) -> N
         raw_sql.extra_call(scanner, node, query.targets[0])
 
 
+def related_method(scanner: Scanner, node: ast.Call, related: Value, method: str) -> Value:
+    """``order.lines.filter()``, ``cart.payments.update()``, ``product.tags.add(tag)``,
+    ``order.customer.save()``: a query through the relation named ``related.attr``."""
+
+    assert type(related) is Related
+    if method not in _RELATED_METHODS or (method in _INSTANCE_WRITES and node.args):
+        scanner.visit_arguments(node)
+        return None
+    line, column = node.lineno, node.col_offset + 1
+    if method in M2M_WRITES or method in _INSTANCE_WRITES:
+        scanner.visit_arguments(node)
+        scanner.sink.accesses.append(
+            AccessFact(
+                related.owner, "write", "related", method, related.attr, scanner.scope, line, column
+            )
+        )
+        return None
+    query = Query([related.owner], "related", related.attr, "", "read", line, column)
+    return query_method(scanner, node, query, method)
+
+
+def _commit_false(node: ast.Call) -> bool:
+    """``form.save(commit=False)``: an unsaved instance, not a write."""
+
+    return any(
+        k.arg == "commit" and type(k.value) is ast.Constant and k.value.value is False
+        for k in node.keywords
+    )
+
+
 def instance_method(scanner: Scanner, node: ast.Call, instance: Value, method: str) -> Value:
     """``order.save()``/``.delete()``: a write; any other method uses the pending query."""
 
     assert type(instance) is Inst
     query = instance.query
+    if method in ("save", "asave") and _commit_false(node):
+        scanner.visit_arguments(node)
+        return Inst(instance.target, loaded=False)  # written by its own later save()
     if method in _INSTANCE_WRITES and not node.args:
         scanner.visit_arguments(node)
         if query is not None and query.pending:
@@ -259,5 +300,10 @@ DETECTOR = Detector(
     "queries",
     tokens=(b"models", b"objects", b".query", b".save(", b".Model", b"__table"),
     calls=(CallRule(140, _is_constructor, construct),),
-    receivers={Sym: method_on_sym, Query: query_method, Inst: instance_method},
+    receivers={
+        Sym: method_on_sym,
+        Query: query_method,
+        Inst: instance_method,
+        Related: related_method,
+    },
 )

@@ -6,25 +6,33 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from seamfinder.collect.facts import RawSqlFact, SqlTable, Target
+from seamfinder.collect.facts import RawSqlFact, SqlModel, SqlTable, Target
 from seamfinder.collect.scanner.hooks import CallRule, Detector, MethodHandler
 from seamfinder.collect.scanner.spelling import argument, could_be_string, is_orm_function, last
 from seamfinder.collect.scanner.strings import string_of
-from seamfinder.collect.scanner.values import Value
-from seamfinder.collect.sql import HOLE, looks_like_sql, tables_in_sql
+from seamfinder.collect.scanner.values import Str, Value
+from seamfinder.collect.sql import HOLE, hole_access, looks_like_sql, tables_in_sql
 
 if TYPE_CHECKING:
     from seamfinder.collect.scanner.evaluator import Scanner
 
 SQL_METHODS = frozenset({"execute", "executemany", "exec_driver_sql", "executescript"})
 _EXTRA_PARTS = frozenset({"where", "select", "tables", "order_by"})
+# What a hole of SQL text names when it is a model's table.
+_TABLE_NAME_SUFFIXES = (
+    "._meta.db_table",
+    ".__tablename__",
+    ".__table__.name",
+    ".__table__.fullname",
+    ".__table__",
+)
 
 
 def is_sql_text(scanner: Scanner, node: ast.expr) -> bool:
     if not could_be_string(node):
         return False
     text = string_of(scanner, node)
-    return text is not None and looks_like_sql(text.render(" "))
+    return text is not None and looks_like_sql(text.render(HOLE))
 
 
 def execute_call(scanner: Scanner, node: ast.Call, receiver: Value, method: str) -> Value:
@@ -89,6 +97,7 @@ def raw_sql_call(
 ) -> bool:
     """Record SQL text (or one table of ``extra(tables=)``); False if it is not SQL."""
 
+    models: tuple[SqlModel, ...] = ()
     if table:
         tables: tuple[SqlTable, ...] = (
             SqlTable(table.rsplit(".", maxsplit=1)[-1].strip('"').lower(), "read"),
@@ -101,11 +110,12 @@ def raw_sql_call(
         if template is None:
             return False
         text = template.render("{}")
-        is_sql = looks_like_sql(template.render(" "))
+        is_sql = looks_like_sql(template.render(HOLE))
         if require_sql and not is_sql:
             return False
         tables = tables_in_sql(template.render(HOLE))
-        if not tables and not is_sql:
+        models = _hole_models(template)
+        if not tables and not is_sql and not models:
             return False  # a fragment such as ``server_default=text("false")``
         dynamic = template.dynamic
     scanner.sink.raw_sql.append(
@@ -118,9 +128,28 @@ def raw_sql_call(
             scanner.scope,
             node.lineno,
             node.col_offset + 1,
+            models,
         )
     )
     return True
+
+
+def _hole_models(template: Str) -> tuple[SqlModel, ...]:
+    """Models whose table name fills a hole: ``{Order._meta.db_table}``,
+    ``.format(t=User.__tablename__)``; read or written as the text uses its holes."""
+
+    targets = []
+    for source in template.sources:
+        if source.kind != "ref":
+            continue
+        for suffix in _TABLE_NAME_SUFFIXES:
+            if source.value.endswith(suffix):
+                targets.append(Target("ref", source.value[: -len(suffix)]))
+                break
+    if not targets:
+        return ()
+    access = hole_access(template.render(HOLE)) or "read"
+    return tuple(sorted({SqlModel(t, access) for t in targets}))
 
 
 _EXECUTE: dict[str, MethodHandler] = dict.fromkeys(SQL_METHODS, execute_call)

@@ -229,6 +229,50 @@ def base_call(scanner: Scanner, node: ast.Call, dotted: str) -> Value:
     return None
 
 
+def note_base_candidate(scanner: Scanner, dotted: str) -> None:
+    """``db = AcmeSQLAlchemy(...)``, ``db = make_db()``: a module-level name bound to a call
+    of a project name, which the resolver may find is a ``SQLAlchemy`` subclass or a
+    factory of a base (redash's and indico's ``db`` are such subclasses)."""
+
+    value = scanner.assign_value
+    if (
+        type(value) is not ast.Call
+        or scanner.frame is not scanner.module_frame
+        or root(dotted) != root(scanner.module)
+        or _is_base(dotted)
+        or scanner.dotted(value.func) != dotted
+    ):
+        return
+    scanner.sink.bases.append(
+        BaseFact(scanner.assign_name, "call", dotted, "", value.lineno, value.col_offset + 1)
+    )
+
+
+def note_factory(scanner: Scanner, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+    """``def make_db(): return AcmeSQLAlchemy(...)`` (or ``db = ...; return db``) at
+    module level: a factory the resolver follows from ``db = make_db()``."""
+
+    if scanner.frame is not scanner.module_frame:
+        return
+    calls: dict[str, ast.Call] = {}
+    for stmt in node.body:
+        if type(stmt) is ast.Assign and type(stmt.value) is ast.Call:
+            for target in stmt.targets:
+                if type(target) is ast.Name:
+                    calls[target.id] = stmt.value
+        elif type(stmt) is ast.Return and stmt.value is not None:
+            returned = stmt.value
+            call = calls.get(returned.id) if type(returned) is ast.Name else returned
+            if type(call) is not ast.Call:
+                return
+            callee = scanner.dotted(call.func)
+            if callee and (root(callee) == root(scanner.module) or _is_base(callee)):
+                scanner.sink.bases.append(
+                    BaseFact(node.name, "factory", callee, "", node.lineno, node.col_offset + 1)
+                )
+            return
+
+
 def _is_base(dotted: str) -> bool:
     name = last(dotted)
     top = root(dotted)
@@ -436,4 +480,6 @@ DETECTOR = Detector(
         CallRule(130, lambda d: is_session_factory(last(d)), session_factory),
     ),
     receivers={Session: session_method},
+    observe_call=note_base_candidate,
+    functions=note_factory,
 )

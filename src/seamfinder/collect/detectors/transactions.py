@@ -47,12 +47,15 @@ def _close(scanner: Scanner, frame: Frame, tx: OpenTx) -> None:
     frame.open_tx.remove(tx)
     accesses = scanner.sink.accesses
     writes = tuple(i for i in range(tx.access_start, len(accesses)) if accesses[i].kind == "write")
+    raw_writes = _raw_writes(scanner, tx.raw_start)
+    if tx.kind == "wrapper" and not (writes or raw_writes or tx.calls):
+        return  # a candidate that holds nothing: its slot stays empty
     scanner.sink.transactions[tx.slot] = TransactionFact(
         tx.kind,
         tx.callee,
         scanner.scope,
         writes,
-        _raw_writes(scanner, tx.raw_start),
+        raw_writes,
         tuple(sorted(tx.calls)),
         tx.line,
         tx.column,
@@ -83,7 +86,19 @@ def with_item(scanner: Scanner, context: ast.expr, value: Value) -> Closer | Non
         return _open(scanner, "begin", describe(context.func), context)
     if value is SESSION and type(context) is ast.Call:
         return _open(scanner, "session", describe(context.func), context)
+    if type(context) is ast.Call:
+        wrapper = _project_callee(scanner, context.func)
+        if wrapper:
+            return _open(scanner, "wrapper", wrapper, context)
     return None
+
+
+def _project_callee(scanner: Scanner, node: ast.expr) -> str:
+    """The dotted name of a function of the project (its top-level package), else ``""``:
+    ``with traced_atomic():`` may be a wrapper of ``atomic``, which the resolver decides."""
+
+    dotted = scanner.dotted(node)
+    return dotted if dotted and root(dotted) == root(scanner.module) else ""
 
 
 def decorators(
@@ -106,9 +121,22 @@ def decorators(
             atomic_at = decorator
             callee = scanner.dotted(callee_node) or "atomic"
     if atomic_at is None:
-        return None
+        return _wrapper_decorator(scanner, nodes)
     at = atomic_at
     return lambda: _open(scanner, "atomic", callee, at)
+
+
+def _wrapper_decorator(scanner: Scanner, nodes: list[ast.expr]) -> Callable[[], Closer] | None:
+    """``@traced_atomic`` or ``@traced_atomic()`` of a project name: a candidate."""
+
+    for decorator in nodes:
+        callee = _project_callee(
+            scanner, decorator.func if type(decorator) is ast.Call else decorator
+        )
+        if callee:
+            at = decorator
+            return lambda: _open(scanner, "wrapper", callee, at)
+    return None
 
 
 def commit(scanner: Scanner, call: ast.Call) -> None:
@@ -161,13 +189,22 @@ def note_call(scanner: Scanner, name: str) -> None:
 
 
 def _atomic(scanner: Scanner, node: ast.Call, dotted: str) -> Value:
+    _note_atomic_scope(scanner)
     scanner.visit_arguments(node)
     return ATOMIC
 
 
 def _begin(scanner: Scanner, node: ast.Call, dotted: str) -> Value:
+    _note_atomic_scope(scanner)
     scanner.visit_arguments(node)
     return BEGIN
+
+
+def _note_atomic_scope(scanner: Scanner) -> None:
+    """A function that calls ``atomic()`` (enters, returns or ``__enter__``-s it)."""
+
+    if scanner.frame.is_function:
+        scanner.sink.atomic_scopes.add(scanner.scope)
 
 
 def _atomic_method(scanner: Scanner, node: ast.Call, receiver: Value, method: str) -> Value:

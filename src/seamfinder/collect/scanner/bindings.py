@@ -97,7 +97,7 @@ def _prebound_value(module: str, name: str, value: ast.expr | None) -> Value:
     if type(value) is ast.Call:
         func = value.func
         func_name = func.id if type(func) is ast.Name else getattr(func, "attr", "")
-        if func_name == "get_model":
+        if func_name in ("get_model", "load_model"):
             label = label_of_args(value)
             if label:
                 return Sym("", label)

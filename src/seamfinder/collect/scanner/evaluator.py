@@ -50,6 +50,7 @@ from seamfinder.collect.scanner.values import (
     Http,
     Inst,
     Query,
+    Related,
     Seq,
     Session,
     StrNode,
@@ -331,6 +332,8 @@ class Scanner:
 
     def visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         values = [self.use(decorator) for decorator in node.decorator_list]
+        for hook in self.registry.functions:
+            hook(self, node)
         openers = [hook(self, node.decorator_list, values) for hook in self.registry.decorators]
         args = node.args
         for default in args.defaults:
@@ -456,7 +459,11 @@ class Scanner:
                         return bound
             elif base.query is not None and base.query.pending:
                 self.record_query(base.query)
-            return SESSION if "session" in attr.lower() else None
+            if "session" in attr.lower():
+                return SESSION
+            if attr[:1].islower():
+                return Related(base.target, attr)  # order.lines: maybe a related manager
+            return None
         if type(base) is Query and base.pending:
             self.record_query(base)
             return None

@@ -30,6 +30,9 @@ to. The hooks, in the order a detector most often needs them:
     function that closes it.
 ``class_reader``
     Reads a class body statement by statement (model declarations).
+``functions``
+    Sees each function statement before its body is walked, in the enclosing scope
+    (factories of ORM bases).
 
 ``assignments``, ``module_calls`` and ``observe_call`` only run in a file that contains
 one of ``needs`` (all files when empty): they are called often and are rarely useful.
@@ -79,6 +82,7 @@ class ClassReader(Protocol):
 
 
 ClassHook = Callable[["Scanner", ast.ClassDef, str], ClassReader]
+FunctionHook = Callable[["Scanner", ast.FunctionDef | ast.AsyncFunctionDef], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +112,7 @@ class Detector:
     with_item: WithHook | None = None
     decorators: DecoratorHook | None = None
     class_reader: ClassHook | None = None
+    functions: FunctionHook | None = None
 
 
 def _unknown(scanner: Scanner, node: ast.Call, dotted: str) -> Value:
@@ -137,6 +142,7 @@ class Registry:
         self.handlers: dict[str, CallHandler | None] = {}
         self.gated = tuple(d for d in detectors if d.needs)
         self._file_hooks: dict[tuple[bool, ...], FileHooks] = {}
+        self.functions = tuple(d.functions for d in detectors if d.functions)
 
     def handler(self, dotted: str) -> CallHandler | None:
         """The handler of calls of ``dotted`` (None: nothing to record)."""

@@ -35,6 +35,7 @@ class FactSink:
 
     __slots__ = (
         "accesses",
+        "atomic_scopes",
         "auth_user_model",
         "bases",
         "classes",
@@ -69,6 +70,7 @@ class FactSink:
         self.installed_apps_line = 0
         self.auth_user_model: str | None = None
         self.databases: list[DatabaseSetting] = []
+        self.atomic_scopes: set[str] = set()
 
     def add_query(self, query: Query, scope: str) -> None:
         """A used query: one access per target (joined ones are reads)."""
@@ -135,4 +137,5 @@ class FactSink:
             transactions=tuple(t for t in self.transactions if t is not None),
             http_calls=tuple(self.http_calls),
             settings=self.settings(),
+            atomic_scopes=tuple(sorted(self.atomic_scopes)),
         )

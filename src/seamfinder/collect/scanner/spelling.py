@@ -166,10 +166,13 @@ def describe(node: ast.AST) -> str:
 
 
 def is_string_expr(node: ast.AST) -> bool:
-    """A literal string, an f-string, or ``+``/``%`` built on one."""
+    """A literal string, an f-string, ``+``/``%`` built on one, or ``"...".format(...)``
+    (of any receiver: ``format`` makes a string, and a SQL template is often a name)."""
 
     while type(node) is ast.BinOp and type(node.op) in (ast.Add, ast.Mod):
         node = node.left
+    if type(node) is ast.Call and type(node.func) is ast.Attribute and node.func.attr == "format":
+        return True
     if type(node) is ast.Constant:
         return type(node.value) is str
     return type(node) is ast.JoinedStr

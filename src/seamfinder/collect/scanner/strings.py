@@ -55,7 +55,7 @@ def _string_of(scanner: Scanner, node: ast.expr) -> Str | None:
             return _concatenation(scanner, node)
         left = string_of(scanner, node.left)
         if op is ast.Mod and left is not None:
-            return Str(left.parts, left.sources + sources_of(scanner, node.right))
+            return Str(_percent_holes(left.parts), left.sources + sources_of(scanner, node.right))
         return None
     if type(node) is ast.Name:
         bound = scanner.lookup(node.id)
@@ -68,6 +68,25 @@ def _string_of(scanner: Scanner, node: ast.expr) -> Str | None:
     if type(node) is ast.Call:
         return _string_call(scanner, node)
     return None
+
+
+_PERCENT_FIELD = re.compile(r"%(?:\(\w+\))?[sdrf]")
+
+
+def _percent_holes(parts: list[str | None]) -> list[str | None]:
+    """``"... %s ..." % x``: each conversion is a hole, ``%%`` a percent sign."""
+
+    result: list[str | None] = []
+    for part in parts:
+        if part is None:
+            result.append(None)
+            continue
+        pieces = _PERCENT_FIELD.split(part.replace("%%", "\0"))
+        for i, piece in enumerate(pieces):
+            if i:
+                result.append(None)
+            result.append(piece.replace("\0", "%"))
+    return result
 
 
 def _fstring(scanner: Scanner, node: ast.JoinedStr) -> Str:
@@ -171,6 +190,10 @@ def sources_of(scanner: Scanner, node: ast.expr) -> list[ValueSource]:
     if type(node) is ast.BinOp or type(node) is ast.JoinedStr:
         template = string_of(scanner, node)
         return list(template.sources) if template is not None else []
+    if type(node) is ast.Tuple or type(node) is ast.List:  # "..." % (a, b)
+        return [source for elt in node.elts for source in sources_of(scanner, elt)]
+    if type(node) is ast.Dict:  # "... %(t)s" % {"t": ...}
+        return [source for value in node.values for source in sources_of(scanner, value)]
     return []
 
 

@@ -74,6 +74,16 @@ class Inst:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class Related:
+    """``order.lines``: an attribute of an instance of ``owner``, which may be a related
+    manager (a reverse accessor, a many-to-many field) or a related object; only its
+    methods say (``.filter()``, ``.add()``), and only the resolver knows the relation."""
+
+    owner: Target
+    attr: str
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Session:
     """A SQLAlchemy session (or something used like one)."""
 
@@ -115,7 +125,7 @@ class Marker:
     name: str
 
 
-Value = Sym | Query | Inst | Session | Http | Request | StrNode | Seq | Marker | None
+Value = Sym | Query | Inst | Related | Session | Http | Request | StrNode | Seq | Marker | None
 
 SESSION = Session()
 HIDDEN = Marker("hidden")  # a local that shadows an outer name with something unknown
@@ -158,6 +168,6 @@ def bound_query(query: Query) -> Query:
 def element_of(iterated: Value) -> Value:
     """What a ``for`` loop over ``iterated`` binds: an instance of a query's model."""
 
-    if type(iterated) is Query:
+    if type(iterated) is Query and iterated.idiom != "related":  # related: another model
         return Inst(iterated.targets[0])
     return None

@@ -31,6 +31,8 @@ MARKED = [
     "shop_monorepo",
     "rpc_shop",
     "grpc_mesh",
+    "django_idioms",
+    "flask_custom_db",
 ]
 
 

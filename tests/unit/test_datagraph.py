@@ -144,7 +144,9 @@ def test_re_exported_model_and_custom_manager_reads() -> None:
         }
     )
     reads = [(p, line) for p, line, t in accesses(found, "read") if p == "orders/services.py"]
-    assert reads == [("orders/services.py", 2), ("orders/services.py", 4)]  # import + manager
+    assert reads == [("orders/services.py", 4)]  # the manager; not the undeclared one
+    uses = [(p, line) for p, line, t in accesses(found, "use") if p == "orders/services.py"]
+    assert uses == [("orders/services.py", 2)]  # the import names the model: a use
 
 
 def test_lookup_paths_are_walked_through_relations() -> None:

@@ -12,6 +12,8 @@ from seamfinder.core.model import (
     CrossingTable,
     DataAccess,
     OwnershipRow,
+    DataFindingGroup,
+    Finding,
     TableOwner,
     TableUse,
     Transaction,
@@ -181,6 +183,29 @@ def transaction_owners(
         if info is not None and info.owner is not None and not info.shared and not info.layer:
             found.add(info.owner)
     return tuple(sorted(found))
+
+
+#: Data rules whose findings are about one component and one foreign table (their last
+#: subject); the terminal report counts them per pair instead of listing every site.
+PER_TABLE_CODES = frozenset({"SF201", "SF202", "SF203", "SF204", "SF208"})
+
+
+def group_data_findings(findings: Iterable[Finding]) -> tuple[DataFindingGroup, ...]:
+    """Per (source component, table): how many findings of each per-table data rule."""
+
+    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    owners: dict[tuple[str, str], str | None] = {}
+    for finding in findings:
+        if finding.code not in PER_TABLE_CODES or not finding.subjects:
+            continue
+        key = (finding.source_component or "", finding.subjects[-1])
+        counts[key][finding.code] += 1
+        owners[key] = finding.target_component
+    groups = [
+        DataFindingGroup(component, table, owners[(component, table)], tuple(sorted(c.items())))
+        for (component, table), c in counts.items()
+    ]
+    return tuple(sorted(groups, key=lambda g: (-g.total, g.component, g.table)))
 
 
 def data_matrix(

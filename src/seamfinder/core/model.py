@@ -360,6 +360,20 @@ class TableUse:
     uses: int = 0  # sites naming its model class without querying it (imports...)
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class DataFindingGroup:
+    """The data findings of one component on one foreign table, counted by rule code."""
+
+    component: str
+    table: str
+    owner: str | None
+    counts: tuple[tuple[str, int], ...]  # (code, findings), by code
+
+    @property
+    def total(self) -> int:
+        return sum(count for _, count in self.counts)
+
+
 @dataclass(frozen=True, slots=True)
 class Transaction:
     """A transaction scope and the tables written inside it."""
@@ -791,6 +805,8 @@ class Report:
     data_matrix: tuple[TableUse, ...] = ()
     ownership: tuple[OwnershipRow, ...] = ()  # by component, those with tables only
     crossing_tables: tuple[CrossingTable, ...] = ()  # by table, shared tables left out
+    # SF201-SF204 and SF208 findings per (source component, table), most findings first
+    data_groups: tuple[DataFindingGroup, ...] = ()
     history: HistorySummary | None = None  # None: history not asked for
     change_coupling: tuple[ChangeCoupling, ...] = ()  # component pairs, strongest first
     hotspots: tuple[GroupChurn, ...] = ()  # components by revisions

@@ -15,6 +15,7 @@ from seamfinder.analysis.cycles import find_cycles
 from seamfinder.analysis.data import (
     crossing_tables,
     data_matrix,
+    group_data_findings,
     model_layers,
     owners_by_table,
     ownership_rows,
@@ -291,6 +292,7 @@ def run(options: RunOptions, inputs: Inputs | None = None) -> Report:
         data_matrix=matrix,
         ownership=ownership_rows(analysis.components.components, matrix),
         crossing_tables=crossing_tables(matrix, analysis.tables),
+        data_groups=group_data_findings(findings),
         **_history_sections(analysis.history),
         rules=evaluated_rules(rule_contexts),
         seams=seams,

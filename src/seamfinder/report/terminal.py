@@ -68,7 +68,10 @@ def sections(
         blocks.extend(seams.seams_blocks(report.seams))
     if report.candidates:
         blocks.append(seams.candidates_table(report.candidates))
-    blocks.append(_findings(report.findings))
+    grouped = {code for group in report.data_groups for code, _ in group.counts}
+    if report.data_groups:
+        blocks.append(_data_groups(report))
+    blocks.append(_findings([f for f in report.findings if f.code not in grouped], report))
     return blocks
 
 
@@ -367,16 +370,58 @@ def _pairs(report: Report) -> Table:
 _EXAMPLES_PER_RULE = 8
 
 
-def _findings(findings: Sequence[Finding]) -> RenderableType:
+_MAX_GROUPS = 40
+
+
+def _data_groups(report: Report) -> RenderableType:
+    """Data findings per (component, foreign table), with a count per rule: a first run on
+    a large monolith gives thousands of sites, which ``check`` lists one by one."""
+
+    groups = report.data_groups
+    codes = sorted({code for group in groups for code, _ in group.counts})
+    names = {f.code: f.rule for f in report.findings}
+    total = sum(g.total for g in groups)
+    table = Table(
+        title=f"Data findings by component and table ({total} in {len(groups)} pairs)",
+        caption=", ".join(f"{code} {names.get(code, '')}" for code in codes)
+        + "; seamfinder check lists every site",
+        title_justify="left",
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        title_style="bold",
+    )
+    table.add_column("component", style="bold", overflow="fold")
+    table.add_column("table", overflow="fold")
+    table.add_column("owner", overflow="fold")
+    for code in codes:
+        table.add_column(code, justify="right")
+    for group in groups[:_MAX_GROUPS]:
+        counts = dict(group.counts)
+        table.add_row(
+            group.component,
+            group.table,
+            group.owner or "-",
+            *(str(counts[code]) if code in counts else "" for code in codes),
+        )
+    if len(groups) > _MAX_GROUPS:
+        more = len(groups) - _MAX_GROUPS
+        table.add_row(Text(f"… {more} more pairs (all in --format json)", style="dim"), "", "")
+    return table
+
+
+def _findings(findings: Sequence[Finding], report: Report) -> RenderableType:
     """Every finding when there are few; else the first of each rule and the counts.
 
     A report a person reads stops being read after a screenful; ``check`` and the machine
-    formats list every finding.
+    formats list every finding. Data findings counted per table above are left out here.
     """
 
-    if not findings:
+    if not report.findings:
         return Text("No findings.", style="bold green")
-    parts: list[RenderableType] = [Text(f"Findings ({len(findings)})", style="bold")]
+    parts: list[RenderableType] = [Text(f"Findings ({len(report.findings)})", style="bold")]
+    if len(findings) < len(report.findings):
+        counted = len(report.findings) - len(findings)
+        parts.append(Text(f"{counted} data findings counted by table above", style="dim"))
     by_code: dict[str, list[Finding]] = {}
     for finding in findings:
         by_code.setdefault(finding.code, []).append(finding)
@@ -391,7 +436,7 @@ def _findings(findings: Sequence[Finding]) -> RenderableType:
                 more = len(group) - _EXAMPLES_PER_RULE
                 note = f"  … and {more} more (seamfinder check lists them all)"
                 parts.append(Text(note, style="dim"))
-    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+    counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
     summary = ", ".join(
         f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in reversed(counts.items()) if n
     )

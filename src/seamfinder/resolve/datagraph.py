@@ -72,7 +72,8 @@ SQLALCHEMY_BASES = frozenset(
 SQLMODEL_BASE = "sqlmodel.SQLModel"
 DEFAULT_MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 # Options only a Django model's ``class Meta`` takes (a form's, serializer's or GraphQL
-# type's Meta names ``model``, ``fields``, ``interfaces``...).
+# type's Meta names ``model``, ``fields``, ``interfaces``...; graphene's takes ``abstract``
+# and saleor's ``permissions`` too, so those say nothing).
 _MODEL_META_OPTIONS = frozenset(
     {
         "db_table",
@@ -85,11 +86,8 @@ _MODEL_META_OPTIONS = frozenset(
         "constraints",
         "get_latest_by",
         "default_related_name",
-        "permissions",
-        "default_permissions",
         "app_label",
         "proxy",
-        "abstract",
         "managed",
         "order_with_respect_to",
         "base_manager_name",
@@ -281,7 +279,14 @@ class _Resolver:
             elif canonical is None:
                 kind = self._external_kind(base)
                 external.append(kind)
-                unknown_library_base |= not kind and "." in base
+                unknown_library_base |= (
+                    not kind
+                    and "." in base
+                    and not base.startswith("django.")
+                    and not base.endswith(_NOT_MODELS)
+                )
+        if cls.meta is not None and cls.meta.model is not None:
+            return  # a form, serializer, filter or GraphQL type naming its model: not a model
         frameworks = [p.framework for p in m.parents if p.framework] + [e for e in external if e]
         m.schema = cls.schema or next((p.schema for p in m.parents if p.schema), None)
         decorators = set(cls.decorators)

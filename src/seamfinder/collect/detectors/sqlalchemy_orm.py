@@ -32,6 +32,7 @@ from seamfinder.collect.scanner.spelling import (
     entity_dotted,
     is_none,
     is_orm_function,
+    is_project_name,
     is_session_factory,
     last,
     root,
@@ -238,7 +239,7 @@ def note_base_candidate(scanner: Scanner, dotted: str) -> None:
     if (
         type(value) is not ast.Call
         or scanner.frame is not scanner.module_frame
-        or root(dotted) != root(scanner.module)
+        or not is_project_name(dotted)
         or _is_base(dotted)
         or scanner.dotted(value.func) != dotted
     ):
@@ -266,7 +267,7 @@ def note_factory(scanner: Scanner, node: ast.FunctionDef | ast.AsyncFunctionDef)
             if type(call) is not ast.Call:
                 return
             callee = scanner.dotted(call.func)
-            if callee and (root(callee) == root(scanner.module) or _is_base(callee)):
+            if callee and (is_project_name(callee) or _is_base(callee)):
                 scanner.sink.bases.append(
                     BaseFact(node.name, "factory", callee, "", node.lineno, node.col_offset + 1)
                 )

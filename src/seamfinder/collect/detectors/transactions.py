@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING
 from seamfinder.collect.facts import TransactionFact, TransactionKind
 from seamfinder.collect.scanner.frames import Frame, OpenTx
 from seamfinder.collect.scanner.hooks import CallRule, Closer, Detector, MethodHandler
-from seamfinder.collect.scanner.spelling import NOT_ENTITY_ROOTS, describe, is_classlike, last, root
+from seamfinder.collect.scanner.spelling import (
+    NOT_ENTITY_ROOTS,
+    describe,
+    is_classlike,
+    is_project_name,
+    last,
+    root,
+)
 from seamfinder.collect.scanner.values import ATOMIC, BEGIN, SESSION, Sym, Value
 
 if TYPE_CHECKING:
@@ -98,7 +105,7 @@ def _project_callee(scanner: Scanner, node: ast.expr) -> str:
     ``with traced_atomic():`` may be a wrapper of ``atomic``, which the resolver decides."""
 
     dotted = scanner.dotted(node)
-    return dotted if dotted and root(dotted) == root(scanner.module) else ""
+    return dotted if dotted and is_project_name(dotted) else ""
 
 
 def decorators(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 
 from seamfinder.collect.facts import Target
 from seamfinder.collect.scanner.values import Sym
@@ -30,6 +31,20 @@ NOT_ENTITY_ROOTS = frozenset(
         "itertools",
     }
 )
+
+
+_STDLIB = frozenset(sys.stdlib_module_names)
+
+
+def is_project_name(dotted: str) -> bool:
+    """A name that may be the project's own: not the standard library's, not an ORM's.
+
+    The pass cannot tell the project from third-party packages (Django apps are top-level
+    packages side by side); the resolver, which sees every file, decides.
+    """
+
+    top = root(dotted)
+    return bool(top) and top not in _STDLIB and top not in NOT_ENTITY_ROOTS
 
 
 def with_async(names: str) -> frozenset[str]:

@@ -69,7 +69,7 @@ def test_metrics_of_the_apps_and_of_the_proposal(report: Any) -> None:
     assert (declared["data_sites_inside"], declared["data_sites"]) == (57, 87)
     assert declared["data_purity"] == 0.6552
     # Louvain maximises Q: the proposal is the better-cut partition of the same graph.
-    assert proposed["modularity"] > declared["modularity"] == 0.3
+    assert proposed["modularity"] > declared["modularity"] == 0.3025
     assert proposed["data_purity"] > declared["data_purity"]
 
 

@@ -11,9 +11,9 @@ from seamfinder.core.model import (
     Component,
     CrossingTable,
     DataAccess,
-    OwnershipRow,
     DataFindingGroup,
     Finding,
+    OwnershipRow,
     TableOwner,
     TableUse,
     Transaction,
@@ -77,10 +77,12 @@ def model_uses(
     (imports, ``get_model``) of a foreign model in a component that never reads, writes,
     relates to or raw-queries its table; a component that does is reported for that."""
 
+    # An attribute of the class (``Identity.identifier == x``, ``Role.get(id)``) is query
+    # code more often than not: such a component is not said to leave the table alone.
     touched = {
         (a.component, a.table)
         for a in accesses
-        if a.kind in ("read", "write", "relation", "raw-sql")
+        if a.kind in ("read", "write", "relation", "raw-sql") or a.via == "attribute"
     }
     groups: dict[tuple[str, str], list[DataAccess]] = defaultdict(list)
     found_owner: dict[str, str] = {}

@@ -284,7 +284,9 @@ class AccessFact:
     (``users.insert()``, ``X.__table__.delete()``), ``related`` (a related manager of an
     instance of ``target``: ``order.lines.filter()``, ``cart.payments.update()``,
     ``product.tags.add(t)``; ``manager`` holds the attribute, a forward field or a reverse
-    accessor, which only the resolver can tell apart).
+    accessor, which only the resolver can tell apart), ``class-attribute`` (the first
+    ``X.attr`` of a class in the file: ``Identity.identifier == x``, ``Role.get(id)``; a
+    use of the model in query code, never a read by itself).
 
     ``method`` is the method that decided ``kind`` (the last write of the chain, else its
     first read).

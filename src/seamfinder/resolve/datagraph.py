@@ -102,6 +102,30 @@ _DJANGO_RELATIONS = frozenset(
 )
 # A many-to-many manager's own writes (rows of the through table).
 _M2M_WRITES = frozenset({"add", "remove", "set", "clear", "aadd", "aremove", "aset", "aclear"})
+# Lookups of a relation that compare its key column and join nothing.
+_KEY_LOOKUPS = frozenset(
+    {"in", "exact", "iexact", "isnull", "pk", "id", "gt", "gte", "lt", "lte", "range", "ne"}
+)
+# Methods and expressions that join a relation named alone (``select_related("customer")``,
+# ``Count("lines")``).
+_JOINING_METHODS = frozenset(
+    {
+        "select_related",
+        "prefetch_related",
+        "Prefetch",
+        "FilteredRelation",
+        "Count",
+        "Sum",
+        "Avg",
+        "Min",
+        "Max",
+        "StdDev",
+        "Variance",
+        "ArrayAgg",
+        "StringAgg",
+        "JSONBAgg",
+    }
+)
 # Methods of one related object (``order.customer.save()``), not of a manager.
 _OBJECT_METHODS = frozenset({"save", "delete", "asave", "adelete"})
 # Library callables that make a declarative base or a Flask-SQLAlchemy extension.
@@ -204,6 +228,7 @@ class _Resolver:
         self._label_index: dict[tuple[str, str], _Model] | None = None
         self._reverse: dict[str, list[tuple[str, RelationFact, _Model]]] | None = None
         self._wrapper_memo: dict[str, bool] = {}
+        self._class_names: dict[str, list[_Model]] | None = None
         self.auth_user_model = self._auth_user_model()
 
     # --- names -----------------------------------------------------------------------
@@ -623,9 +648,13 @@ class _Resolver:
         if "." in value:
             canonical = self.canonical(value)
             return self.model(canonical) if canonical else None
-        candidates = [
-            m for m in self.all_models() if m.cls.name == value and m.framework and m.table
-        ]
+        if self._class_names is None:
+            index: dict[str, list[_Model]] = defaultdict(list)
+            for m in self.all_models():
+                if m.framework and m.table:
+                    index[m.cls.name].append(m)
+            self._class_names = dict(index)
+        candidates = list(self._class_names.get(value, ()))
         if not candidates:
             return None
         # SQLAlchemy's registry needs the name to be unique; prefer the same package.
@@ -1044,6 +1073,20 @@ class _AccessBuilder:
         resolver = self.resolver
         if access.idiom == "related":
             return self._related(facts, access)
+        if access.idiom == "class-attribute":  # ``Identity.identifier``, ``Role.get(id)``
+            model = resolver.target_model(access.target, None, facts.module)
+            if model is None or not model.framework or not model.table:
+                return None
+            return self._add(
+                facts,
+                model.table,
+                "use",
+                access.line,
+                access.column,
+                access.scope,
+                "attribute",
+                access.method,
+            )
         via_meta = access.idiom in ("instance", "construct")  # form.save()
         found = resolver.target_model(access.target, None, facts.module, via_meta=via_meta)
         if found is None:
@@ -1129,11 +1172,24 @@ class _AccessBuilder:
         line: int,
         column: int,
     ) -> None:
-        """Walk ``a__b__c`` through relations; every table reached is read."""
+        """Walk ``a__b__c`` through relations; every table reached is read.
+
+        A relation compared by its key (``customer=c``, ``customer__in=ids``,
+        ``customer__pk=1``, ``customer__isnull=True``) reads only the key column of the
+        table the lookup starts from, not the related table: that is reached only when the
+        path goes on to one of its fields, or when the method joins it (``select_related``,
+        aggregates, ``Prefetch``).
+        """
 
         current = self.resolver.target_model(target, None, facts.module)
-        for segment in path.split("__"):
+        segments = path.split("__")
+        for index, segment in enumerate(segments):
             if current is None:
+                return
+            following_segment = segments[index + 1] if index + 1 < len(segments) else None
+            if method not in _JOINING_METHODS and (
+                following_segment is None or following_segment in _KEY_LOOKUPS
+            ):
                 return
             relation = next((r for r, _ in current.relations if r.field == segment), None)
             if relation is None or relation.target is None:

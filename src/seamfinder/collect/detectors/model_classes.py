@@ -57,7 +57,9 @@ class ModelClassReader:
         if type(stmt) is ast.FunctionDef or type(stmt) is ast.AsyncFunctionDef:
             if stmt.name == "__tablename__":
                 self.tablename_computed = True
-            elif stmt.name == "__table_args__":  # a ``@declared_attr``
+            elif stmt.name.strip("_").endswith("table_args"):
+                # ``@declared_attr def __table_args__``, or the ``__auto_table_args`` that a
+                # helper merges into it (indico's ``auto_table_args(cls)``)
                 for node in ast.walk(stmt):
                     if type(node) is ast.Return and node.value is not None:
                         self.schema = table_schema(node.value) or self.schema
@@ -82,7 +84,9 @@ class ModelClassReader:
                 self.table_ref = self.scanner.dotted(value) or None
         elif name == "__table_args__" and value is not None:
             self.relations.extend(sqlalchemy_orm.constraint_relations(self.scanner, value))
-            self.schema = table_schema(value)
+            self.schema = table_schema(value) or self.schema
+        elif name.strip("_").endswith("table_args") and value is not None:
+            self.schema = table_schema(value) or self.schema  # indico's __auto_table_args
         elif type(value) is ast.Call:
             self.field(name, value, annotation)
 

@@ -179,6 +179,10 @@ def query_method(scanner: Scanner, node: ast.Call, query: Value, method: str) ->
             django=query.django,
             pending=False,
         )
+    if method == "none":  # an empty queryset: Django runs no query for it
+        query.pending = False
+        scanner.visit_arguments(node)
+        return query
     if method in _WRITE_METHODS:
         query.kind = "write"
         query.method = method
@@ -226,6 +230,9 @@ def related_method(scanner: Scanner, node: ast.Call, related: Value, method: str
 
     assert type(related) is Related
     if method not in _RELATED_METHODS or (method in _INSTANCE_WRITES and node.args):
+        by_name = scanner.registry.methods.get(method)  # ``self.cursor.execute(...)``
+        if by_name is not None:
+            return by_name(scanner, node, None, method)
         scanner.visit_arguments(node)
         return None
     line, column = node.lineno, node.col_offset + 1

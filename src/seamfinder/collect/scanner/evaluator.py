@@ -38,9 +38,14 @@ from seamfinder.collect.scanner.frames import Frame
 from seamfinder.collect.scanner.hooks import UNKNOWN, Closer, Registry
 from seamfinder.collect.scanner.sink import FactSink
 from seamfinder.collect.scanner.spelling import (
+    NOT_ENTITY_ROOTS,
+    guessed_model,
+    import_binding,
     is_config_expr,
     is_string_expr,
     named_session,
+    root,
+    split_dotted,
 )
 from seamfinder.collect.scanner.values import (
     ATOMIC,
@@ -123,6 +128,9 @@ class Scanner:
         # The call being assigned to a name (``Base = declarative_base()``), and the name.
         self.assign_value: ast.AST | None = None
         self.assign_name = ""
+        # Classes whose attributes this file uses (``Identity.identifier == x``,
+        # ``EventRole.get(id)``): a model used in query code; recorded once per class.
+        self.class_attributes: set[str] = set()
         self.string_depth = 0
 
     # -- driving ---------------------------------------------------------------------
@@ -446,6 +454,8 @@ class Scanner:
         base = self.evaluate(node.value)
         attr = node.attr
         if type(base) is Sym:
+            if not base.label and attr[:1].islower() and base.dotted not in self.class_attributes:
+                self.note_class_attribute(base.dotted, attr, node)
             return base.attr(attr)
         if type(base) is Inst:
             if base.is_self:
@@ -469,6 +479,12 @@ class Scanner:
             return None
         if "ession" in attr and "session" in attr.lower():
             return SESSION
+        if (base is None or type(base) is Related) and attr[:1].islower():
+            # ``checkout.payments``, ``checkout_info.checkout.payments``: an object the pass
+            # cannot follow, named as people name instances of a model (``Checkout``).
+            owner = guessed_model(node.value)
+            if owner:
+                return Related(Target("class-name", owner), attr)
         return None
 
     def evaluate_subscript(self, node: ast.Subscript) -> Value:
@@ -564,6 +580,13 @@ class Scanner:
 
         for observe in self.hooks.observers:
             observe(self, name)
+
+    def note_class_attribute(self, dotted: str, attr: str, node: ast.Attribute) -> None:
+        self.class_attributes.add(dotted)
+        split = split_dotted(dotted)
+        if split is None or split[1] or root(dotted) in NOT_ENTITY_ROOTS:
+            return
+        self.record(Target("ref", dotted), "read", "class-attribute", attr, "", node)
 
     # -- writing accesses ------------------------------------------------------------
 

@@ -47,6 +47,28 @@ def is_project_name(dotted: str) -> bool:
     return bool(top) and top not in _STDLIB and top not in NOT_ENTITY_ROOTS
 
 
+# Names that hold many things but never one model instance by convention.
+_NOT_INSTANCE_NAMES = frozenset(
+    {"self", "cls", "request", "kwargs", "args", "data", "obj", "instance", "info", "context"}
+)
+
+
+def guessed_model(node: ast.expr) -> str:
+    """``checkout`` (or ``x.checkout``) -> ``Checkout``: the class a snake-case name of an
+    instance spells, the convention of Django code; ``""`` for other names. Only a guess:
+    the resolver keeps it when a model of that name has the relation used on it."""
+
+    if type(node) is ast.Name:
+        name = node.id
+    elif type(node) is ast.Attribute:
+        name = node.attr
+    else:
+        return ""
+    if name in _NOT_INSTANCE_NAMES or not name.islower() or not name[:1].isalpha():
+        return ""
+    return "".join(part.capitalize() for part in name.split("_") if part)
+
+
 def with_async(names: str) -> frozenset[str]:
     """The words of ``names`` and their Django async twins (``get`` and ``aget``)."""
 
@@ -64,9 +86,14 @@ def root(dotted: str) -> str:
 
 
 def is_classlike(name: str) -> bool:
-    """Capitalised and not ALL-CAPS (a constant)."""
+    """Capitalised and not ALL-CAPS (a constant), unless it holds a digit or is short:
+    models are named ``VLAN``, ``ASN``, ``L2VPN``, ``VRF`` (netbox), constants rarely so."""
 
-    return name[:1].isupper() and not (len(name) > 1 and name.isupper())
+    if not name[:1].isupper():
+        return False
+    if len(name) > 1 and name.isupper():
+        return len(name) <= 5 or any(c.isdigit() for c in name)
+    return True
 
 
 _SPLITS: dict[str, tuple[str, tuple[str, ...]] | None] = {}

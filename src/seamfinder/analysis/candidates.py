@@ -224,11 +224,14 @@ def _gather_data(
         info = owners.get(access.table)
         if access.kind == "define" or info is None or info.owner is None or info.shared:
             continue
+        if access.via == "attribute":
+            continue  # ``Model.attr`` only marks the class as used in query code
+
         component, owner = access.component, info.owner
         if component in (owner, ROOT_COMPONENT):
             continue
-        naming = access.via == "import"  # the import statement counts already
-        if naming and (access.module, access.location.line) in type_only:
+        naming = access.kind == "use"  # an import or get_model: the statement counts already
+        if access.via == "import" and (access.module, access.location.line) in type_only:
             continue  # named in annotations only: no table is touched
         if owner in figures:
             figures[owner].shared.add(access.table)

@@ -135,6 +135,7 @@ def model_layers(
         if (
             owner is not None
             and access.kind != "define"
+            and access.via != "attribute"
             and access.component
             not in (
                 owner,

@@ -284,9 +284,7 @@ class AccessFact:
     (``users.insert()``, ``X.__table__.delete()``), ``related`` (a related manager of an
     instance of ``target``: ``order.lines.filter()``, ``cart.payments.update()``,
     ``product.tags.add(t)``; ``manager`` holds the attribute, a forward field or a reverse
-    accessor, which only the resolver can tell apart), ``class-attribute`` (the first
-    ``X.attr`` of a class in the file: ``Identity.identifier == x``, ``Role.get(id)``; a
-    use of the model in query code, never a read by itself).
+    accessor, which only the resolver can tell apart).
 
     ``method`` is the method that decided ``kind`` (the last write of the chain, else its
     first read).
@@ -313,6 +311,19 @@ class LookupFact:
     target: Target
     path: str
     method: str  # filter, select_related, Q, F, Count, ...
+    scope: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClassUseFact:
+    """The first ``X.attr`` of a class in a file (``Identity.identifier == x``,
+    ``Role.get(id)``): if ``X`` is a model, the file uses it in query code more often than
+    not; never a read by itself."""
+
+    target: Target
+    attr: str
     scope: str
     line: int
     column: int
@@ -532,6 +543,7 @@ class FileFacts:
     # it, or ``__enter__``-ing it (a context-manager class's method). What makes a project
     # function a wrapper of ``atomic``; sorted.
     atomic_scopes: tuple[str, ...] = ()
+    class_uses: tuple[ClassUseFact, ...] = ()
 
 
 # --- JSON -------------------------------------------------------------------------------

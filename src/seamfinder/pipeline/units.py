@@ -343,7 +343,8 @@ def _schema_uses(
     uses: list[SchemaUse] = []
     for a in graph.accesses:
         # Raw SQL names a table, not the library's model: shared tables say the rest.
-        if a.location.path in own_paths and a.kind != "raw-sql":
+        # ``Model.attr`` adds nothing to the import of the model it needs.
+        if a.location.path in own_paths and a.kind != "raw-sql" and a.via != "attribute":
             what = a.detail if a.via == "import" and a.detail else f"table {a.table}"
             for unit in sorted(defined_in.get(a.table, ())):
                 uses.append(SchemaUse(name, unit, a.location, what))

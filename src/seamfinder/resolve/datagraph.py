@@ -1000,6 +1000,19 @@ class _AccessBuilder:
                     "get_model",
                     loader.label,
                 )
+        for use in facts.class_uses:  # ``Identity.identifier``, ``Role.get(id)``
+            found = resolver.target_model(use.target, None, module)
+            if found is not None and found.table and found.framework:
+                self._add(
+                    facts,
+                    found.table,
+                    "use",
+                    use.line,
+                    use.column,
+                    use.scope,
+                    "attribute",
+                    use.attr,
+                )
 
     def _raw_sql(self, facts: FileFacts) -> dict[int, list[DataAccess]]:
         raw_accesses: dict[int, list[DataAccess]] = defaultdict(list)
@@ -1073,20 +1086,6 @@ class _AccessBuilder:
         resolver = self.resolver
         if access.idiom == "related":
             return self._related(facts, access)
-        if access.idiom == "class-attribute":  # ``Identity.identifier``, ``Role.get(id)``
-            model = resolver.target_model(access.target, None, facts.module)
-            if model is None or not model.framework or not model.table:
-                return None
-            return self._add(
-                facts,
-                model.table,
-                "use",
-                access.line,
-                access.column,
-                access.scope,
-                "attribute",
-                access.method,
-            )
         via_meta = access.idiom in ("instance", "construct")  # form.save()
         found = resolver.target_model(access.target, None, facts.module, via_meta=via_meta)
         if found is None:

@@ -96,6 +96,14 @@ def method_on_sym(scanner: Scanner, node: ast.Call, receiver: Value, method: str
 
     assert type(receiver) is Sym
     dotted = receiver.dotted
+    func = node.func
+    if (
+        not receiver.label
+        and method[:1].islower()
+        and dotted not in scanner.class_attributes
+        and type(func) is ast.Attribute
+    ):
+        scanner.note_class_attribute(dotted, method, func)  # ``Role.get_roles(category)``
     if not receiver.label and "session" in last(dotted).lower() and root(dotted) not in HTTP_ROOTS:
         return sqlalchemy_orm.session_method(scanner, node, receiver, method)
     model = model_of(receiver)

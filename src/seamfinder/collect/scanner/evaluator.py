@@ -32,7 +32,7 @@ import ast
 import builtins
 from collections.abc import Callable
 
-from seamfinder.collect.facts import AccessKind, Target
+from seamfinder.collect.facts import AccessFact, AccessKind, ClassUseFact, ImportFact, Target
 from seamfinder.collect.scanner import bindings, flow
 from seamfinder.collect.scanner.frames import Frame
 from seamfinder.collect.scanner.hooks import UNKNOWN, Closer, Registry
@@ -443,6 +443,13 @@ class Scanner:
             return self.evaluate_subscript(node)
         if type(node) is ast.Await:
             return self.evaluate(node.value)
+        if type(node) is ast.BoolOp:  # ``X.query.filter(...).first() or X(...)``
+            values = [self.use(operand) for operand in node.values]
+            return next((v for v in values if type(v) is Inst), None)
+        if type(node) is ast.NamedExpr:  # ``if device := Device.objects.first():``
+            value = self.use(node.value)
+            self.bind_target(node.target, value)
+            return value
         if type(node) is ast.List or type(node) is ast.Tuple:
             return Seq([self.use(e) for e in node.elts])
         if type(node) is ast.Constant:
@@ -586,7 +593,9 @@ class Scanner:
         split = split_dotted(dotted)
         if split is None or split[1] or root(dotted) in NOT_ENTITY_ROOTS:
             return
-        self.record(Target("ref", dotted), "read", "class-attribute", attr, "", node)
+        self.sink.class_uses.append(
+            ClassUseFact(Target("ref", dotted), attr, self.scope, node.lineno, node.col_offset + 1)
+        )
 
     # -- writing accesses ------------------------------------------------------------
 
@@ -624,6 +633,7 @@ _HANDLERS: dict[type[ast.AST], Callable[..., object]] = {
     ast.Attribute: Scanner.use,
     ast.Subscript: Scanner.use,
     ast.Await: Scanner.use,
+    ast.NamedExpr: Scanner.use,
     ast.List: Scanner.use,
     ast.Tuple: Scanner.use,
     ast.ListComp: Scanner.visit_comprehension,

@@ -9,6 +9,7 @@ from seamfinder.collect.facts import (
     AccessKind,
     BaseFact,
     ClassFact,
+    ClassUseFact,
     DatabaseSetting,
     DynamicImportFact,
     FileFacts,
@@ -38,6 +39,7 @@ class FactSink:
         "atomic_scopes",
         "auth_user_model",
         "bases",
+        "class_uses",
         "classes",
         "databases",
         "dynamic_imports",
@@ -71,6 +73,7 @@ class FactSink:
         self.auth_user_model: str | None = None
         self.databases: list[DatabaseSetting] = []
         self.atomic_scopes: set[str] = set()
+        self.class_uses: list[ClassUseFact] = []
 
     def add_query(self, query: Query, scope: str) -> None:
         """A used query: one access per target (joined ones are reads)."""
@@ -138,4 +141,5 @@ class FactSink:
             http_calls=tuple(self.http_calls),
             settings=self.settings(),
             atomic_scopes=tuple(sorted(self.atomic_scopes)),
+            class_uses=tuple(self.class_uses),
         )

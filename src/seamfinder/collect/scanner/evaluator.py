@@ -32,7 +32,7 @@ import ast
 import builtins
 from collections.abc import Callable
 
-from seamfinder.collect.facts import AccessFact, AccessKind, ClassUseFact, ImportFact, Target
+from seamfinder.collect.facts import AccessKind, ClassUseFact, Target
 from seamfinder.collect.scanner import bindings, flow
 from seamfinder.collect.scanner.frames import Frame
 from seamfinder.collect.scanner.hooks import UNKNOWN, Closer, Registry
@@ -40,7 +40,6 @@ from seamfinder.collect.scanner.sink import FactSink
 from seamfinder.collect.scanner.spelling import (
     NOT_ENTITY_ROOTS,
     guessed_model,
-    import_binding,
     is_config_expr,
     is_string_expr,
     named_session,

@@ -17,7 +17,7 @@ from seamfinder.collect.scanner.spelling import (
     last,
     root,
 )
-from seamfinder.collect.scanner.values import HIDDEN, SESSION, Inst, StrNode, Sym, Value
+from seamfinder.collect.scanner.values import HIDDEN, SESSION, Inst, Seq, StrNode, Sym, Value
 
 if TYPE_CHECKING:
     from seamfinder.collect.scanner.evaluator import Scanner
@@ -163,3 +163,17 @@ def annotated_value(scanner: Scanner, annotation: ast.expr) -> Value:
     if is_classlike(name) and root(value.dotted) not in NOT_ENTITY_ROOTS:
         return Inst(Target("ref", value.dotted))
     return None
+
+
+def bind_unpacked(scanner: Scanner, elts: list[ast.expr], value: Value) -> None:
+    """``a, b = value``: a tuple of instances binds its first, a sequence item by item."""
+
+    first_value: Value = None
+    if type(value) is Inst and value.tuple_:
+        first_value = Inst(value.target)
+    elif type(value) is Seq and len(value.items) == len(elts):
+        for elt, item in zip(elts, value.items, strict=True):
+            scanner.bind_target(elt, item)
+        return
+    for i, elt in enumerate(elts):
+        scanner.bind_target(elt, first_value if i == 0 else None)

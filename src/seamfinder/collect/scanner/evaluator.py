@@ -305,24 +305,13 @@ class Scanner:
                     value = Inst(value.target)
             self.bind(target.id, value)
         elif type(target) is ast.Tuple or type(target) is ast.List:
-            self.bind_unpacked(target.elts, value)
+            bindings.bind_unpacked(self, target.elts, value)
         elif type(target) is ast.Attribute:
             self.bind_attribute(target, value)
         elif type(target) is ast.Subscript:
             self.use(target)
         elif type(target) is ast.Starred:
             self.bind_target(target.value, None)
-
-    def bind_unpacked(self, elts: list[ast.expr], value: Value) -> None:
-        first_value: Value = None
-        if type(value) is Inst and value.tuple_:
-            first_value = Inst(value.target)
-        elif type(value) is Seq and len(value.items) == len(elts):
-            for elt, item in zip(elts, value.items, strict=True):
-                self.bind_target(elt, item)
-            return
-        for i, elt in enumerate(elts):
-            self.bind_target(elt, first_value if i == 0 else None)
 
     def bind_attribute(self, target: ast.Attribute, value: Value) -> None:
         owner = self.lookup(target.value.id) if type(target.value) is ast.Name else None

@@ -74,7 +74,7 @@ def test_rules_that_did_not_run_are_neither_matched_nor_fixed() -> None:
         ),
         (
             '{"tool": "seamfinder", "version": 99, "findings": []}',
-            "version 99; this seamfinder reads 1",
+            "version 99, written by a newer seamfinder (this one reads 1)",
         ),
         (
             '{"tool": "seamfinder", "version": 1, "findings": [{"code": "SF101", "subjects": "x"}]}',

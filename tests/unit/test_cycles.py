@@ -111,3 +111,82 @@ def test_strongly_connected_components_match_networkx_on_random_graphs() -> None
         graph.add_edges_from((e.source, e.target) for e in edges)
         expected = {frozenset(c) for c in nx.strongly_connected_components(graph)}
         assert set(strongly_connected(nodes, edges)) == expected
+
+
+def _random_graph(n: int, seed: int) -> tuple[list[str], list[Dependency]]:
+    rng = random.Random(seed)
+    nodes = [f"p{i:04}" for i in range(n)]
+    edges = {
+        (a, b): dep(a, b, rng.randint(1, 3)) for a in nodes for b in rng.sample(nodes, 4) if a != b
+    }
+    return nodes, list(edges.values())
+
+
+def test_cheapest_cut_of_three_thousand_components_takes_seconds_and_breaks_every_cycle() -> None:
+    import time
+
+    nodes, edges = _random_graph(3000, 3000)
+    started = time.perf_counter()
+    cycles = find_cycles(nodes, edges)
+    assert time.perf_counter() - started < 10  # was more than ten minutes
+    assert len(cycles[0].components) > 2900 and not cycles[0].exact
+    cut = {(d.source, d.target) for c in cycles for d in c.cut}
+    assert find_cycles(nodes, [e for e in edges if (e.source, e.target) not in cut]) == ()
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_local_search_never_makes_the_greedy_order_worse(seed: int) -> None:
+    from seamfinder.analysis import cycles
+
+    nodes, edges = _random_graph(40, seed)
+    index = {name: i for i, name in enumerate(nodes)}
+    out_edges: list[dict[int, int]] = [{} for _ in nodes]
+    in_edges: list[dict[int, int]] = [{} for _ in nodes]
+    for e in edges:
+        out_edges[index[e.source]][index[e.target]] = e.imports
+        in_edges[index[e.target]][index[e.source]] = e.imports
+    greedy = cycles._greedy_order(out_edges, in_edges)
+    assert sorted(greedy) == list(range(len(nodes)))
+    greedy_cost = backward_weight(tuple(nodes[v] for v in greedy), edges)
+    final = minimum_feedback_ordering(nodes, edges).order
+    assert backward_weight(final, edges) <= greedy_cost
+    # and no single node can still be moved to a cheaper place
+    for v in range(len(nodes)):
+        order = [index[name] for name in final]
+        position = [0] * len(order)
+        for place, node in enumerate(order):
+            position[node] = place
+        assert cycles._best_place(v, position[v], position, out_edges, in_edges) is None
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_best_place_of_a_node_matches_trying_every_place(seed: int) -> None:
+    from seamfinder.analysis import cycles
+
+    rng = random.Random(seed)
+    nodes, edges = _random_graph(12, seed)
+    edges += [dep(b.target, b.source, 2) for b in edges[:3]]  # some pairs both ways
+    index = {name: i for i, name in enumerate(nodes)}
+    out_edges: list[dict[int, int]] = [{} for _ in nodes]
+    in_edges: list[dict[int, int]] = [{} for _ in nodes]
+    for e in edges:
+        u, v = index[e.source], index[e.target]
+        out_edges[u][v] = out_edges[u].get(v, 0) + e.imports
+        in_edges[v][u] = in_edges[v].get(u, 0) + e.imports
+    order = list(range(len(nodes)))
+    rng.shuffle(order)
+    position = [0] * len(order)
+    for place, node in enumerate(order):
+        position[node] = place
+
+    def cost(candidate: list[int]) -> int:
+        return backward_weight(tuple(nodes[v] for v in candidate), edges)
+
+    for v in range(len(nodes)):
+        rest = [u for u in order if u != v]
+        costs = [cost([*rest[:slot], v, *rest[slot:]]) for slot in range(len(rest) + 1)]
+        slot = cycles._best_place(v, position[v], position, out_edges, in_edges)
+        if min(costs) < cost(order):
+            assert slot is not None and costs[slot] == min(costs)
+        else:
+            assert slot is None

@@ -17,7 +17,7 @@ EDGES = {
     "sqlglot": ("seamfinder.collect.sql",),
     "yaml": ("seamfinder.collect.",),
     "networkx": ("seamfinder.resolve.graph", "seamfinder.analysis."),
-    "click": ("seamfinder.app.cli",),
+    "click": ("seamfinder.app.cli", "seamfinder.app.flags"),
     "rich": ("seamfinder.report",),
 }
 

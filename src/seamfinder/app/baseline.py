@@ -28,6 +28,10 @@ class BaselineError(SeamfinderError):
     """A baseline file that cannot be read: the run fails (exit 2) rather than guess."""
 
 
+class NewerBaseline(BaselineError):
+    """A baseline of a newer format: never rewritten (its entries would be lost)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Comparison:
     """This run's findings against a baseline."""
@@ -92,6 +96,8 @@ def write(path: Path, entries: Sequence[BaselineEntry]) -> None:
 def load(path: Path, shown: str) -> tuple[BaselineEntry, ...]:
     """Read a baseline file; any problem is a :class:`BaselineError` naming the file."""
 
+    if path.exists() and not path.is_file():  # a FIFO would block the read forever
+        raise BaselineError(f"{shown}: not a regular file")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -104,6 +110,12 @@ def load(path: Path, shown: str) -> tuple[BaselineEntry, ...]:
         return _parse(json.loads(text))
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{shown}: not a seamfinder baseline: invalid JSON: {exc}") from None
+    except RecursionError:
+        raise BaselineError(f"{shown}: not a seamfinder baseline: nested too deeply") from None
+    except NewerBaseline as exc:
+        raise NewerBaseline(
+            f"{shown}: not a seamfinder baseline this one can read: {exc}"
+        ) from None
     except (KeyError, TypeError, ValueError) as exc:
         raise BaselineError(f"{shown}: not a seamfinder baseline: {exc}") from None
 
@@ -111,7 +123,13 @@ def load(path: Path, shown: str) -> tuple[BaselineEntry, ...]:
 def _parse(document: Any) -> tuple[BaselineEntry, ...]:
     if not isinstance(document, dict) or document.get("tool") != "seamfinder":
         raise ValueError('expected an object with "tool": "seamfinder"')
-    if document.get("version") != BASELINE_VERSION:
+    version = document.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > BASELINE_VERSION:
+        raise NewerBaseline(
+            f"version {version}, written by a newer seamfinder (this one reads "
+            f"{BASELINE_VERSION}): upgrade seamfinder; the file was left as it is"
+        )
+    if version != BASELINE_VERSION:
         raise ValueError(
             f"version {document.get('version')!r}; this seamfinder reads {BASELINE_VERSION}"
         )
@@ -140,6 +158,23 @@ def _parse(document: Any) -> tuple[BaselineEntry, ...]:
         BaselineEntry(code, details[(code, subjects)][0], subjects, details[(code, subjects)][1], n)
         for (code, subjects), n in sorted(counts.items())
     )
+
+
+def kept_entries(path: Path, ran: Callable[[str], bool]) -> tuple[BaselineEntry, ...]:
+    """What a rewrite of ``path`` keeps: the entries of rules this run did not evaluate.
+
+    A file that cannot be read is rewritten whole (that is how a broken one gets fixed),
+    except one of a newer format: that is refused, never overwritten.
+    """
+
+    if not path.is_file():
+        return ()
+    try:
+        return tuple(e for e in load(path, str(path)) if not ran(e.code))
+    except NewerBaseline:
+        raise
+    except BaselineError:
+        return ()
 
 
 def compare(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from seamfinder.app import commands
+from seamfinder.app import commands, flags
 from seamfinder.app.commands import GateArgs, OutputArgs, Printed, ProjectArgs
 from seamfinder.app.gate import EXIT_ERROR
 from seamfinder.config.settings import FAIL_ON_CHOICES
@@ -114,18 +114,21 @@ def _project_options(func: F) -> F:
             "--exclude",
             "extend_exclude",
             multiple=True,
+            callback=flags.globs,
             metavar="GLOB",
             help="Also exclude paths matching GLOB (repeatable).",
         ),
         click.option(
             "--select",
             multiple=True,
+            callback=flags.rule_codes,
             metavar="CODE",
             help="Only these rule codes or prefixes (repeatable, e.g. SF2).",
         ),
         click.option(
             "--ignore",
             multiple=True,
+            callback=flags.rule_codes,
             metavar="CODE",
             help="Skip these rule codes or prefixes (repeatable).",
         ),
@@ -328,6 +331,7 @@ def analyze(
     "--diff",
     "diff_base",
     metavar="BASE",
+    callback=flags.revision,
     help="Only report findings that touch files changed since the git revision BASE.",
 )
 @_handle_errors

@@ -59,12 +59,8 @@ def rebaselined(report: Report, path: Path) -> tuple[BaselineEntry, ...]:
     kept as they were (a broken file is rewritten whole: that is how it gets fixed)."""
 
     ran = {rule.code for rule in report.rules}
-    kept: tuple[BaselineEntry, ...] = ()
-    if path.is_file():
-        try:
-            kept = tuple(e for e in baseline.load(path, str(path)) if e.code not in ran)
-        except baseline.BaselineError:
-            kept = ()
+    # A baseline of a newer format is refused, never rewritten: its entries would be lost.
+    kept = baseline.kept_entries(path, ran.__contains__)
     return tuple(
         sorted((*kept, *baseline.entries_of(report.findings)), key=lambda e: (e.code, e.subjects))
     )

@@ -57,10 +57,15 @@ def only_touching(findings: Iterable[Finding], paths: frozenset[str]) -> tuple[F
     return tuple(f for f in findings if touches(f, paths))
 
 
+# The analysed repository's config can name programs that git runs for a diff (an
+# fsmonitor hook; hooks): none of them runs. ``git status``-like commands read both.
+_SAFE = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null")
+
+
 def _git(root: Path, *args: str, what: str) -> str:
     try:
         done = subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args],
+            ["git", *_SAFE, "-c", "core.quotepath=off", *args],
             cwd=root,
             capture_output=True,
             text=True,

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from seamfinder.core.model import ParseFailure
 from seamfinder.core.project import EnvEntry
 
 COMPOSE_NAMES = (
@@ -54,6 +55,15 @@ def _standard(path: str) -> int:
     return 0 if path.rsplit("/", 1)[-1] in COMPOSE_NAMES else 1
 
 
+def compose_problems(root: Path) -> tuple[ParseFailure, ...]:
+    """The compose files at ``root`` that were refused (too large, an alias bomb...)."""
+
+    from seamfinder.collect.compose_yaml import read_file
+
+    found = (read_file(root, path) for path in compose_files(root))
+    return tuple(sorted((f for f in found if isinstance(f, ParseFailure)), key=str))
+
+
 def read_compose(root: Path, found: Sequence[str] | None = None) -> tuple[ComposeService, ...]:
     """Every service of every compose file at ``root`` (and of those ``found`` deeper, see
     :mod:`seamfinder.collect.deployment`); the first definition of a name wins its line and
@@ -64,7 +74,10 @@ def read_compose(root: Path, found: Sequence[str] | None = None) -> tuple[Compos
 
     services: dict[str, ComposeService] = {}
     for path in compose_files(root, found):
-        for service in read_file(root, path):
+        services_found = read_file(root, path)
+        if isinstance(services_found, ParseFailure):
+            continue  # reported by compose_problems
+        for service in services_found:
             current = services.get(service.name)
             if current is None:
                 services[service.name] = service

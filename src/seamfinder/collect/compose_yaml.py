@@ -11,22 +11,41 @@ from pathlib import Path
 import yaml
 
 from seamfinder.collect.compose import ComposeService
+from seamfinder.collect.source import read_source
+from seamfinder.core.model import ParseFailure
 from seamfinder.core.project import EnvEntry
 
 # Subfolders that hold a service's Dockerfiles, not its code (see discover/units.py).
 DOCKER_FOLDERS = frozenset({"dockerfiles", "docker", ".docker"})
+# A compose file is a few kilobytes; these bound what a hostile one can cost. Aliases share
+# nodes, so a document of 600 bytes can stand for billions of them once expanded (a
+# "billion laughs", or merge keys merging merges): it is refused unless its expansion fits.
+MAX_SIZE = 2_000_000
+MAX_EXPANDED_NODES = 100_000
 
 
-def read_file(root: Path, path: Path) -> list[ComposeService]:
+def read_file(root: Path, path: Path) -> list[ComposeService] | ParseFailure:
+    """The services of one compose file, or why it was not read (a YAML error is not a
+    finding: it is not seamfinder's to judge; a document built to explode is one)."""
 
+    relative = path.relative_to(root).as_posix()
+    data = read_source(path, relative, MAX_SIZE)
+    if isinstance(data, ParseFailure):
+        return data
     try:
-        text = path.read_text(encoding="utf-8")
-        document = yaml.compose(text, Loader=yaml.SafeLoader)
-    except (OSError, UnicodeError, yaml.YAMLError):
+        document = yaml.compose(data.decode("utf-8"), Loader=yaml.SafeLoader)
+    except (UnicodeError, yaml.YAMLError):
         return []
+    except (RecursionError, MemoryError):
+        return ParseFailure(relative, "YAML nested too deeply to read")
     if not isinstance(document, yaml.MappingNode):
         return []
-    relative = path.relative_to(root).as_posix()
+    if not _expands_within(document, MAX_EXPANDED_NODES):
+        return ParseFailure(
+            relative,
+            f"YAML aliases and merge keys expand past {MAX_EXPANDED_NODES:,} nodes "
+            "(a recursive alias or an alias bomb): not read",
+        )
     found: list[ComposeService] = []
     services = _get(document, "services")
     if not isinstance(services, yaml.MappingNode):
@@ -36,6 +55,28 @@ def read_file(root: Path, path: Path) -> list[ComposeService]:
             continue
         found.append(_service(root, path.parent, relative, key, node))
     return found
+
+
+def _expands_within(document: yaml.Node, budget: int) -> bool:
+    """Whether the document, with every alias expanded, has at most ``budget`` nodes.
+
+    Iterative, and it stops as soon as the budget is spent, so a recursive alias (a node
+    that contains itself) or an exponential one costs ``budget`` steps, not a hang.
+    """
+
+    stack = [document]
+    while stack:
+        budget -= 1
+        if budget < 0:
+            return False
+        node = stack.pop()
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+    return True
 
 
 def _service(

@@ -13,6 +13,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -122,7 +123,7 @@ def start_facts(
         content = data.get(source.path)
         if content is None:
             continue
-        prefilter = source.path in packaged
+        prefilter = source.path in packaged and not host_may_refuse(content)
         key = cache.key(
             pass_fingerprint(),
             source.path,
@@ -151,6 +152,18 @@ def start_facts(
         for chunk in (todo[i : i + _CHUNK] for i in range(0, len(todo), _CHUNK))
     ]
     return PendingFacts(done, futures, [], executor, cache, hits, keys)
+
+
+# What grimp's parser accepts and Python refuses: more than 100 levels of indentation, and
+# tabs mixed with spaces. Such a file is parsed whatever its tokens, so that it is SF001.
+_DEEP_INDENT = re.compile(rb"\n[ \t]{100}")
+
+
+def host_may_refuse(content: bytes) -> bool:
+    """Whether Python may reject a file grimp reads (a cheap test, true more often)."""
+
+    mixed = b"\n\t" in content and b"\n " in content
+    return mixed or _DEEP_INDENT.search(content) is not None
 
 
 @functools.cache

@@ -59,6 +59,9 @@ GIT_CONFIG = (
     "log.follow=false",  # ``--follow`` on the single pathspec "." would break the walk
     "diff.relative=false",  # ``--relative`` is passed explicitly
     "protocol.allow=never",  # a partial clone must not fetch missing objects: no network
+    # The analysed repository's own config names programs git would run: never run them.
+    "core.fsmonitor=false",
+    "core.hooksPath=/dev/null",
 )
 
 

@@ -5,10 +5,18 @@ it for the duration of the build, and every package grimp resolves is checked to
 under the analysed root: an installed package of the same name must never be analysed
 in its place. grimp stops at the first file it cannot read, so a file that fails is
 hidden from it in a shadow tree of symlinks and reported as SF001 instead.
+
+Some files grimp cannot take at all, and they are kept from it before it starts: a
+relative import that climbs above the top-level package makes its Rust core panic (an
+SF001 here), and an import line of a hundred kilobytes costs gigabytes there (grimp keeps
+the whole line with each name it imports); such a file is hidden too, and its imports are
+read from its text, as those of the modules grimp never sees. A panic that still escapes
+grimp (``PanicException`` is a ``BaseException``) is a one-line error, not a traceback.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import importlib.util
 import os
@@ -21,7 +29,7 @@ from pathlib import Path
 
 import grimp
 
-from seamfinder.collect.source import parse_source
+from seamfinder.collect.source import parse_source, read_source
 from seamfinder.collect.statements import imported_modules, statement_at
 from seamfinder.core.errors import ProjectError
 from seamfinder.core.model import ImportEdge, ImportScope, Location, ParseFailure, SourceFile
@@ -56,27 +64,43 @@ def build_import_graph(
     if not project.packages:
         return ImportScan(tuple(_unseen_edges(project, set(), texts)), ())
     _check_packages_resolve_here(project.packages)
-    failures = dict(known_failures)
+    # Folders discovery could not read are hidden too: grimp would stop on them.
+    unread = {p.path: p for p in project.problems}
+    failures = {**known_failures, **unread, **_beyond_top_level(project, texts)}
+    wide = _wide_import_lines(project, texts, failures)
     rewrites: dict[str, str] = {}  # files Python decodes but grimp cannot: given as UTF-8
     graph = None
     for _ in range(_MAX_REBUILDS):
-        with _package_tree(project, failures, rewrites) as search_path:
+        with _package_tree(project, {**failures, **wide}, rewrites) as (search_path, originals):
             # The failing file is named by its path in the shadow tree: map it back
             # while the tree (and its symlinks) still exists.
-            shadowed = bool(failures or rewrites)
+            shadowed = bool(failures or wide or rewrites)
             try:
                 graph = _build(project.packages, search_path, cache_dir, shadowed, external)
                 break
             except grimp.exceptions.SourceSyntaxError as exc:
-                failure = _failure_from_grimp(project, exc.filename, exc.lineno, exc.text)
+                problem = str(exc)
+                failure = _failure_from_grimp(
+                    project, originals(exc.filename), exc.lineno, exc.text
+                )
             except UnicodeError as exc:
-                failure = _failure_from_decode_error(project, str(exc))
+                problem = str(exc)
+                failure = _failure_from_decode_error(project, problem, originals)
                 if failure is not None and failure.path in texts and failure.path not in rewrites:
                     # ``# coding: utf`` is an alias Python knows and grimp does not.
                     rewrites[failure.path] = _without_coding_cookie(texts[failure.path])
                     continue
+            except BaseException as exc:  # a Rust panic: pyo3's PanicException
+                if not _is_panic(exc):
+                    raise
+                raise ProjectError(
+                    f"grimp could not build the import graph: it failed with "
+                    f"{_one_line(str(exc))!r}; exclude the file it stops on (extend-exclude)"
+                ) from None
         if failure is None or failure.path in failures:
-            raise ProjectError(f"grimp could not build the import graph: {failure}")
+            raise ProjectError(
+                f"grimp could not build the import graph: {failure or _one_line(problem)}"
+            )
         failures[failure.path] = failure
     if graph is None:
         raise ProjectError("grimp could not build the import graph: too many unreadable files")
@@ -88,8 +112,13 @@ def build_import_graph(
         texts,
         lambda importer, imported: imported in modules and imported != importer,
     )
-    edges.extend(_unseen_edges(project, set(graph.modules), texts))
-    new_failures = tuple(f for path, f in sorted(failures.items()) if path not in known_failures)
+    read = {source.module for source in project.files if source.path in wide}
+    edges.extend(_unseen_edges(project, set(graph.modules) - read, texts))
+    new_failures = tuple(
+        f
+        for path, f in sorted(failures.items())
+        if path not in known_failures and path not in unread
+    )
     outside = (
         tuple(
             _grimp_edges(
@@ -261,15 +290,19 @@ def _same_dir(a: str, b: Path) -> bool:
         return False
 
 
+Originals = Callable[[str], str]
+
+
 @contextlib.contextmanager
 def _package_tree(
-    project: Project, failures: Mapping[str, ParseFailure], rewrites: Mapping[str, str]
-) -> Iterator[list[str]]:
-    """The source roots as they are, or a copy of symlinks with the unreadable files blank
-    and the files grimp cannot decode written out as UTF-8."""
+    project: Project, hidden: Mapping[str, object], rewrites: Mapping[str, str]
+) -> Iterator[tuple[list[str], Originals]]:
+    """The source roots as they are, or a copy of symlinks with the ``hidden`` files blank
+    and the files grimp cannot decode written out as UTF-8; and a function from a path grimp
+    names to the analysed file's own path."""
 
-    if not failures and not rewrites:
-        yield sorted({str(p.source_root) for p in project.packages})
+    if not hidden and not rewrites:
+        yield sorted({str(p.source_root) for p in project.packages}), _same
         return
     with tempfile.TemporaryDirectory(prefix="seamfinder-") as shadow:
         roots: dict[Path, str] = {}
@@ -286,13 +319,25 @@ def _package_tree(
                     original = os.path.join(folder, filename)
                     link = os.path.join(target_root, rel_folder, filename)
                     relative = _relative(project, original)
-                    if relative in failures:
+                    if relative in hidden:
                         Path(link).write_text("", encoding="utf-8")
                     elif relative in rewrites:
                         Path(link).write_text(rewrites[relative], encoding="utf-8")
                     else:
                         os.symlink(original, link)
-        yield sorted(roots.values())
+        back = {shadow_root: str(source_root) for source_root, shadow_root in roots.items()}
+
+        def from_shadow(path: str) -> str:
+            for shadow_root, source_root in back.items():
+                if path.startswith(shadow_root + os.sep):
+                    return source_root + path[len(shadow_root) :]
+            return path
+
+        yield sorted(roots.values()), from_shadow
+
+
+def _same(path: str) -> str:
+    return path
 
 
 def _relative(project: Project, absolute: str) -> str:
@@ -307,16 +352,18 @@ def _failure_from_grimp(
         return None
     # Python's own message ("'(' was never closed") says more than grimp's; use it when
     # the host agrees that the file is broken.
-    try:
-        ours = parse_source(path, project.absolute(path).read_bytes())
-    except OSError:
-        ours = None
+    data = read_source(project.absolute(path), path, _REPARSE_LIMIT)
+    ours = parse_source(path, data) if isinstance(data, bytes) else None
     if isinstance(ours, ParseFailure):
         return ours
     snippet = (text or "").strip()
     reason = f"syntax error near {snippet[:60]!r}" if snippet else "syntax error"
     return ParseFailure(path, reason, lineno or 1, 1)
 
+
+# Python's message is worth a second parse only for a file of ordinary size (the host's ast
+# costs up to ~500 bytes per byte); a larger file keeps grimp's.
+_REPARSE_LIMIT = 200_000
 
 _DECODE_FILE = re.compile(
     r"decode file (?P<file>.+?)(?: as (?P<enc>[\w-]+): (?P<why>.*)| \((?P<reason>.*)\))$"
@@ -334,11 +381,13 @@ def _without_coding_cookie(text: str) -> str:
     return head + newline + second + newline2 + tail
 
 
-def _failure_from_decode_error(project: Project, message: str) -> ParseFailure | None:
+def _failure_from_decode_error(
+    project: Project, message: str, originals: Originals
+) -> ParseFailure | None:
     match = _DECODE_FILE.search(message)
     if match is None:
         return None
-    path = _original_path(project, match["file"])
+    path = _original_path(project, originals(match["file"]))
     if path is None:
         return None
     if match["enc"] is None:
@@ -347,13 +396,101 @@ def _failure_from_decode_error(project: Project, message: str) -> ParseFailure |
 
 
 def _original_path(project: Project, filename: str) -> str | None:
-    """Map a path grimp reports (maybe inside the shadow tree) back to the project."""
+    """Map a path grimp reports back to the project (its folder resolved, not the file:
+    the file may be a symlink to anywhere)."""
 
-    resolved = Path(filename).resolve()
+    path = Path(filename)
     try:
+        resolved = path.parent.resolve() / path.name
         return resolved.relative_to(project.root).as_posix()
-    except ValueError:
+    except (ValueError, OSError):
         return None
+
+
+def _is_panic(exc: BaseException) -> bool:
+    return type(exc).__name__ == "PanicException" and not isinstance(
+        exc, KeyboardInterrupt | SystemExit | GeneratorExit
+    )
+
+
+def _one_line(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else "no message"
+    return line if len(line) <= 160 else line[:157] + "..."
+
+
+_RELATIVE = re.compile(r"^[ \t]*from[ \t]+(\.+)", re.M)
+
+
+def _beyond_top_level(project: Project, texts: Mapping[str, str]) -> dict[str, ParseFailure]:
+    """Files of packages with a relative import that climbs two levels or more above
+    their top-level package.
+
+    Python refuses them when imported ("attempted relative import beyond top-level
+    package") and grimp's core panics on them, so they are SF001 and hidden from grimp.
+    """
+
+    packages = {p.name for p in project.packages}
+    found: dict[str, ParseFailure] = {}
+    for source in project.files:
+        text = texts.get(source.path)
+        if text is None or source.module.split(".", 1)[0] not in packages:
+            continue
+        # One level too many grimp leaves out (as Python would fail on it); two or more
+        # make grimp's core panic.
+        allowed = source.module.count(".") + (1 if source.is_package else 0) + 1
+        if not any(len(m[1]) > allowed for m in _RELATIVE.finditer(text)):
+            continue
+        line = _climbing_import(text, allowed)
+        if line is not None:
+            found[source.path] = ParseFailure(
+                source.path,
+                f"relative import beyond the top-level package (line {line}): Python "
+                "cannot import this file, and its imports were not read",
+                line,
+                1,
+            )
+    return found
+
+
+def _climbing_import(text: str, allowed: int) -> int | None:
+    """The line of the first import climbing more than ``allowed`` levels, or None (a
+    match of the pattern inside a string); when the host cannot parse, the pattern's."""
+
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        match = next(m for m in _RELATIVE.finditer(text) if len(m[1]) > allowed)
+        return text.count("\n", 0, match.start()) + 1
+    lines = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level > allowed
+    ]
+    return min(lines) if lines else None
+
+
+# grimp keeps the whole line with every name an import statement imports: a line of 130 KB
+# importing 15,000 names costs it 2.5 GB. Such a line is read here instead.
+_WIDE_LINE = 4_096
+
+
+def _wide_import_lines(
+    project: Project, texts: Mapping[str, str], failures: Mapping[str, ParseFailure]
+) -> dict[str, str]:
+    """Files (by path) with an import line too long for grimp: their imports are read from
+    their text."""
+
+    wide: dict[str, str] = {}
+    for source in project.files:
+        text = texts.get(source.path)
+        if text is None or source.path in failures or len(text) < _WIDE_LINE:
+            continue
+        for match in _IMPORT_START.finditer(text):
+            end = text.find("\n", match.start())
+            if (len(text) if end < 0 else end) - match.start() > _WIDE_LINE:
+                wide[source.path] = "import line too long for grimp"
+                break
+    return wide
 
 
 def _column(lines: list[str], line_number: int) -> int:

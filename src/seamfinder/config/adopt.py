@@ -87,7 +87,8 @@ def import_linter_contracts(root: Path) -> list[Contract]:
                 return found
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
-        table = _read_toml(pyproject, "pyproject.toml").get("tool", {}).get("importlinter")
+        tool = _read_toml(pyproject, "pyproject.toml").get("tool", {})
+        table = tool.get("importlinter") if isinstance(tool, dict) else None
         if isinstance(table, dict):
             items = table.get("contracts", [])
             if not isinstance(items, list):
@@ -426,12 +427,7 @@ def _tach_module(raw: Mapping[str, Any], path: str, index: int) -> TachModule:
     if depends_on is not None:
         if not isinstance(depends_on, list):
             raise ConfigError("tach.toml", f"modules[{index}].depends_on", "expected a list")
-        dependencies = tuple(
-            TachDependency(d)
-            if isinstance(d, str)
-            else TachDependency(str(d.get("path")), bool(d.get("deprecated", False)))
-            for d in depends_on
-        )
+        dependencies = tuple(_tach_dependency(d, index) for d in depends_on)
     visibility = raw.get("visibility")
     return TachModule(
         path=path,
@@ -442,6 +438,20 @@ def _tach_module(raw: Mapping[str, Any], path: str, index: int) -> TachModule:
         unchecked=bool(raw.get("unchecked", False)),
         visibility=tuple(str(v) for v in visibility) if isinstance(visibility, list) else None,
     )
+
+
+def _tach_dependency(item: Any, index: int) -> TachDependency:
+    """One ``depends_on`` item: a module path, or a table with one (``{ path = "a" }``)."""
+
+    path = item.get("path") if isinstance(item, dict) else item
+    if not isinstance(path, str) or not path:
+        raise ConfigError(
+            "tach.toml",
+            f"modules[{index}].depends_on",
+            f"expected module paths (strings or {{ path = ... }} tables), got {item!r:.60}",
+        )
+    deprecated = bool(item.get("deprecated", False)) if isinstance(item, dict) else False
+    return TachDependency(path, deprecated)
 
 
 def _tach_interface(raw: Any, index: int) -> TachInterface:

@@ -56,6 +56,8 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
 )
 
 FAIL_ON_CHOICES = ("info", "warning", "error", "never")
+# Mirrors seamfinder.collect.source.MAX_FILE_SIZE (config sits beside collect, not above it).
+MAX_FILE_SIZE = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +191,7 @@ class Config:
     seams: SeamsConfig = field(default_factory=SeamsConfig)
     services: tuple[ServiceDecl, ...] = ()  # declared: replaces detection
     detect_services: bool = True  # ``services = false``: always analysed as one project
+    max_file_size: int = MAX_FILE_SIZE  # bytes; a larger file is SF001 "too large"
 
     @property
     def all_excludes(self) -> tuple[str, ...]:
@@ -265,7 +268,7 @@ class Section:
             return default
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.error(key, f"expected a number, got {_show(value)}")
-        if not low <= value <= high:
+        if not low <= value <= high:  # nan compares false both ways: refused here too
             raise self.error(key, f"expected a number from {low} to {high}, got {value}")
         return float(value)
 
@@ -322,6 +325,7 @@ _TOP_LEVEL_KEYS = (
     "select",
     "ignore",
     "rules",
+    "max-file-size",
     "layers",
     "contracts",
     "history",
@@ -335,6 +339,9 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+_MAX_CONFIG_SIZE = 10_000_000
+
+
 def find_config_file(root: Path) -> Path | None:
     """seamfinder.toml wins over pyproject.toml; a pyproject without our table is no config."""
 
@@ -344,13 +351,17 @@ def find_config_file(root: Path) -> Path | None:
     candidate = root / "pyproject.toml"
     if candidate.is_file():
         data = _read_toml(candidate, candidate.name)
-        if "seamfinder" in data.get("tool", {}):
+        tool = data.get("tool", {})
+        # ``tool = 5`` is not our business (nor a table seamfinder could be in).
+        if isinstance(tool, dict) and "seamfinder" in tool:
             return candidate
     return None
 
 
 def _read_toml(path: Path, shown: str) -> dict[str, Any]:
     try:
+        if path.stat().st_size > _MAX_CONFIG_SIZE:
+            raise ConfigError(shown, "<file>", f"larger than {_MAX_CONFIG_SIZE:,} bytes")
         with path.open("rb") as handle:
             data: dict[str, Any] = tomllib.load(handle)
             return data
@@ -358,6 +369,10 @@ def _read_toml(path: Path, shown: str) -> dict[str, Any]:
         raise ConfigError(shown, "<file>", f"cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(shown, "<file>", f"invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(shown, "<file>", f"invalid TOML: not UTF-8 ({exc.reason})") from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise ConfigError(shown, "<file>", "invalid TOML: nested too deeply") from None
 
 
 def load_config(root: Path, explicit: Path | None = None) -> Config:
@@ -384,7 +399,7 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
 def parse_config(section: Section) -> Config:
     config = Config(
         source=section.source,
-        source_roots=section.strings("source-roots"),
+        source_roots=_source_roots(section),
         exclude=section.strings("exclude", DEFAULT_EXCLUDE),
         extend_exclude=section.strings("extend-exclude"),
         depth=section.optional_integer("depth"),
@@ -398,11 +413,32 @@ def parse_config(section: Section) -> Config:
         contracts=parse_contracts(section),
         history=_history(section.table("history")),
         seams=_seams(section.table("seams")),
+        max_file_size=section.integer("max-file-size", MAX_FILE_SIZE, minimum=1),
     )
     if section.has("services"):
         config = replace(config, **_services(section))
     section.finish()
     return config
+
+
+def _source_roots(section: Section) -> tuple[str, ...]:
+    """Folders relative to the project, never outside it (``..``, ``/``)."""
+
+    roots = section.strings("source-roots")
+    for root in roots:
+        if inside_problem(root):
+            raise section.error("source-roots", f"{root!r}: {inside_problem(root)}")
+    return roots
+
+
+def inside_problem(relative: str) -> str | None:
+    """Why a path from a config file or flag may lead outside the project, or None."""
+
+    if relative.startswith(("/", "\\")) or (len(relative) > 1 and relative[1] == ":"):
+        return "expected a folder relative to the project, not an absolute path"
+    if ".." in relative.replace("\\", "/").split("/"):
+        return "expected a folder inside the project (no '..')"
+    return None
 
 
 def _history(section: Section) -> HistoryConfig:
@@ -502,9 +538,18 @@ def _services(section: Section) -> dict[str, Any]:
 def _codes(section: Section, key: str) -> tuple[str, ...]:
     codes = section.strings(key)
     for code in codes:
-        if not _is_code_prefix(code):
-            raise section.error(key, f"{code!r} is not a rule code or prefix (like SF2 or SF201)")
+        problem = code_problem(code)
+        if problem:
+            raise section.error(key, problem)
     return codes
+
+
+def code_problem(text: str) -> str | None:
+    """Why ``text`` is not a rule code or prefix for ``select``/``ignore``, or None."""
+
+    if _is_code_prefix(text):
+        return None
+    return f"{text!r} is not a rule code or prefix (like SF2 or SF201)"
 
 
 def _is_code_prefix(text: str) -> bool:

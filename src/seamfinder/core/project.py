@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from seamfinder.core.model import SkippedFile, SourceFile
+from seamfinder.core.model import ParseFailure, SkippedFile, SourceFile
 
 __all__ = ["SkippedFile"]  # defined with the report, which lists them
 
@@ -73,6 +73,8 @@ class Project:
     units: tuple[Unit, ...] = ()
     notes: tuple[LayoutNote, ...] = ()  # sorted
     skipped: tuple[SkippedFile, ...] = ()  # sorted by path
+    # What discovery could not read (a folder, a compose file): SF001 findings.
+    problems: tuple[ParseFailure, ...] = ()
 
     def absolute(self, relative: str) -> Path:
         return self.root / relative

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from seamfinder.collect.compose import compose_problems
+from seamfinder.collect.source import read_source
 from seamfinder.config.settings import Config
 from seamfinder.core.errors import ProjectError
-from seamfinder.core.model import SourceFile
+from seamfinder.core.model import ParseFailure, SourceFile
 from seamfinder.core.project import (
     LayoutNote,
     Package,
@@ -94,6 +96,7 @@ class _Walked:
     packages: dict[str, list[Package]] = field(default_factory=dict)
     loose: set[str] = field(default_factory=set)  # paths of modules outside any package
     skipped: dict[str, str] = field(default_factory=dict)  # path -> why
+    unread: set[ParseFailure] = field(default_factory=set)  # folders os.walk could not read
 
     def clashes(self) -> dict[str, list[Package]]:
         return {n: ps for n, ps in sorted(self.packages.items()) if len(ps) > 1}
@@ -109,6 +112,15 @@ def discover(path: Path, config: Config, display: str | None = None) -> Project:
         raise ProjectError(f"{shown}: not a directory (give the project's root folder)")
     root = path.resolve()
     matcher = PathMatcher(config.all_excludes)
+    project = _discover(root, shown, config, matcher)
+    problems = compose_problems(root) if config.detect_services else ()
+    if problems:
+        merged = sorted({*problems, *project.problems}, key=lambda p: p.path)
+        project = replace(project, problems=tuple(merged))
+    return project
+
+
+def _discover(root: Path, shown: str, config: Config, matcher: PathMatcher) -> Project:
     specs = detect_services(root, config, matcher.excludes)
     if specs:
         return _discover_units(root, shown, specs, matcher)
@@ -116,7 +128,7 @@ def discover(path: Path, config: Config, display: str | None = None) -> Project:
         starts = []
         for relative in config.source_roots:
             start = (root / relative).resolve()
-            if not start.is_dir():
+            if not start.is_dir() or not start.is_relative_to(root):
                 raise ProjectError(
                     f"{config.source}: source-roots: {relative!r} is not a folder under {shown}"
                 )
@@ -126,6 +138,11 @@ def discover(path: Path, config: Config, display: str | None = None) -> Project:
     walked = _Walked()
     for start in starts:
         _walk(root, start, matcher, walked)
+    namespaces = namespace_roots(root, starts, walked)
+    if namespaces:  # walked again, with those folders as packages (rare)
+        walked = _Walked()
+        for start in starts:
+            _walk(root, start, matcher, walked, namespaces)
     if not walked.files:
         raise ProjectError(
             f"{shown}: no Python package or module found (after excluding "
@@ -159,6 +176,7 @@ def _project(root: Path, shown: str, starts: list[Path], walked: _Walked, where:
         files=resolved.files,
         notes=resolved.notes,
         skipped=tuple(SkippedFile(p, why) for p, why in sorted(walked.skipped.items())),
+        problems=tuple(sorted(walked.unread, key=lambda p: p.path)),
     )
 
 
@@ -170,10 +188,21 @@ def _package_ambiguity(root: Path, name: str, found: list[Package]) -> Ambiguity
     )
 
 
-def _walk(root: Path, start: Path, matcher: PathMatcher, walked: _Walked) -> None:
+def _walk(
+    root: Path,
+    start: Path,
+    matcher: PathMatcher,
+    walked: _Walked,
+    namespaces: frozenset[str] = frozenset(),
+) -> None:
     # prefix[folder] is the dotted package a folder is, or None for a plain folder.
     prefix: dict[str, str | None] = {}
-    for folder, dirnames, filenames in os.walk(start):
+
+    def cannot_read(error: OSError) -> None:  # an unreadable folder, a path past PATH_MAX
+        where = _relative(root, error.filename) if error.filename else "."
+        walked.unread.add(ParseFailure(where, f"folder not read: {error.strerror or error}"))
+
+    for folder, dirnames, filenames in os.walk(start, onerror=cannot_read):
         if ALEMBIC_MARKER in filenames:
             # An Alembic environment (env.py, versions/): migrations, whatever its name.
             dirnames[:] = []
@@ -181,7 +210,7 @@ def _walk(root: Path, start: Path, matcher: PathMatcher, walked: _Walked) -> Non
         rel_folder = _relative(root, folder)
         parent = prefix.get(os.path.dirname(folder))
         name = os.path.basename(folder)
-        is_package = "__init__.py" in filenames
+        is_package = "__init__.py" in filenames or folder in namespaces
         package_prefix: str | None = None
         if is_package and parent is None:
             # A top-level package (possibly the analysed folder itself).
@@ -294,6 +323,49 @@ def _outside_units(walked: _Walked, specs: tuple[ServiceSpec, ...]) -> tuple[Lay
     )
 
 
+def namespace_roots(root: Path, starts: list[Path], walked: _Walked) -> frozenset[str]:
+    """Folders that are PEP 420 namespace packages: no ``__init__.py``, packages inside,
+    and an import statement that names one of those packages through the folder's name
+    (``from acme.billing import x``; a string such as a logger's name is no evidence).
+
+    Without the evidence such a folder is a source root (``src/``), as before.
+    """
+
+    candidates: dict[Path, list[str]] = {}
+    for name, found in walked.packages.items():
+        for package in found:
+            folder = package.source_root
+            named = folder.name.isidentifier() and folder.name not in _ROOTS
+            if named and folder not in starts and not os.path.exists(folder / "__init__.py"):
+                candidates.setdefault(folder, []).append(name)
+    # ``netbox/netbox/netbox/``: ``netbox.x`` names the inner package, not the folder.
+    candidates = {f: names for f, names in candidates.items() if f.name not in names}
+    if not candidates:
+        return frozenset()
+    patterns = {
+        folder: re.compile(
+            rf"^[ \t]*(?:from|import)[ \t]+{re.escape(folder.name)}\."
+            rf"(?:{'|'.join(map(re.escape, sorted(names)))})\b",
+            re.M,
+        )
+        for folder, names in candidates.items()
+    }
+    found_in: set[str] = set()
+    for source in sorted(walked.files.values()):
+        if len(found_in) == len(patterns):
+            break
+        data = read_source(root / source.path, source.path)
+        if not isinstance(data, bytes):
+            continue
+        text = data.decode("utf-8", "replace")
+        found_in.update(str(f) for f, pattern in patterns.items() if pattern.search(text))
+    return frozenset(found_in)
+
+
+# Folder names that are source roots by convention, never namespace packages.
+_ROOTS = frozenset({"src", "lib", "source", "sources", "python", "site-packages"})
+
+
 def _discover_units(
     root: Path,
     shown: str,
@@ -347,6 +419,7 @@ def _discover_units(
         units=tuple(sorted(units, key=lambda u: u.name)),
         notes=tuple(sorted({*notes_found, *(n for u in units for n in u.project.notes)})),
         skipped=tuple(sorted({s for u in units for s in u.project.skipped})),
+        problems=tuple(sorted({p for u in units for p in u.project.problems}, key=lambda p: p.path)),
     )
 
 

@@ -390,7 +390,8 @@ _PACKAGE_DEPTH = 3  # sdk/python/acme/__init__.py: an SDK's package sits two fol
 
 
 def _holds_package(folder: Path, excluded: Callable[[str], bool], relative: str) -> bool:
-    if (folder / "__init__.py").is_file():
+    # os.path.isfile: False, not PermissionError, inside a folder that cannot be read.
+    if os.path.isfile(folder / "__init__.py"):
         return True
     level = [(folder, relative)]
     for _ in range(_PACKAGE_DEPTH):
@@ -404,7 +405,7 @@ def _holds_package(folder: Path, excluded: Callable[[str], bool], relative: str)
                 path = f"{rel}/{entry.name}"
                 if not entry.is_dir(follow_symlinks=False) or excluded(path):
                     continue
-                if (Path(entry.path) / "__init__.py").is_file():
+                if os.path.isfile(os.path.join(entry.path, "__init__.py")):
                     return True
                 deeper.append((Path(entry.path), path))
         level = deeper

@@ -3,10 +3,10 @@ fast."""
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from seamfinder.collect.source import read_source
 from seamfinder.core.project import Project
 from seamfinder.discover.files import discover
 
@@ -25,7 +25,10 @@ class Inputs:
 def read_inputs(options: RunOptions) -> Inputs:
     project = discover(options.path, options.config, options.display)
     data: dict[str, bytes] = {}
+    limit = options.config.max_file_size
     for source in project.files:
-        with contextlib.suppress(OSError):
-            data[source.path] = project.absolute(source.path).read_bytes()
+        # Bounded and non-blocking: a FIFO or a device must not hang the key's hash.
+        content = read_source(project.absolute(source.path), source.path, limit)
+        if isinstance(content, bytes):
+            data[source.path] = content
     return Inputs(project, data)

@@ -176,7 +176,7 @@ def _code_fingerprint() -> str:
 def _git_head(root: Path) -> str | None:
     try:
         done = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            ["git", "-C", str(root), "-c", "core.fsmonitor=false", "rev-parse", "HEAD"],
             capture_output=True,
             check=False,
             timeout=10,

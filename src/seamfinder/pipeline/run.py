@@ -78,7 +78,10 @@ def analyse(options: RunOptions, inputs: Inputs | None = None) -> tuple[Analysis
     cache_dir = prepare_cache_dir(options.cache_dir)
     # A monolith is a repository of one unit, named "" (its names are not qualified).
     units = [(u.name, u.project) for u in project.units] or [("", project)]
-    sources = {name: read_sources(unit_project, known) for name, unit_project in units}
+    sources = {
+        name: read_sources(unit_project, known, config.max_file_size)
+        for name, unit_project in units
+    }
     texts = {p: t for s in sources.values() for p, t in s.texts.items()}
     # The data pass starts first (in worker processes when it is large) so that grimp
     # builds the import graphs meanwhile; paths are unique across units.
@@ -102,6 +105,7 @@ def analyse(options: RunOptions, inputs: Inputs | None = None) -> tuple[Analysis
     failures = {**facts.failures, **{p: f for s in sources.values() for p, f in s.failures.items()}}
     for item in collected.values():
         failures.update({f.path: f for f in item.scan.failures})
+    failures.update({f.path: f for f in project.problems})  # unread folders, compose files
     by_units = resolve_units(collected, facts.facts, config) if project.units else None
     resolved = (
         by_units.resolved if by_units else _resolve_one(project, config, collected[""], facts)

@@ -20,7 +20,7 @@ from seamfinder.collect.facts import FileFacts
 from seamfinder.collect.history import Commit, HistoryUnavailable, read_history
 from seamfinder.collect.imports import ImportScan, build_import_graph
 from seamfinder.collect.scan import count_lines
-from seamfinder.collect.source import decode_source
+from seamfinder.collect.source import MAX_FILE_SIZE, decode_source, read_source, screen_nesting
 from seamfinder.config.contracts import needs_external_imports
 from seamfinder.config.settings import Config
 from seamfinder.core.model import (
@@ -96,30 +96,41 @@ def prepare_cache_dir(cache_dir: Path | None) -> Path | None:
     return cache_dir
 
 
-def read_sources(project: Project, known: Mapping[str, bytes] | None = None) -> Sources:
-    """Read (or take from ``known``) and decode every file of the project."""
+def read_sources(
+    project: Project, known: Mapping[str, bytes] | None = None, limit: int = MAX_FILE_SIZE
+) -> Sources:
+    """Read (or take from ``known``) and decode every file of the project.
+
+    Reads are bounded and non-blocking (:func:`~seamfinder.collect.source.read_source`),
+    and a file too deep for the parsers is a failure here already, so that neither grimp
+    nor the data pass is handed it.
+    """
 
     data: dict[str, bytes] = {}
     texts: dict[str, str] = {}
     lines: dict[str, int] = {}
     failures: dict[str, ParseFailure] = {}
     for source in project.files:
-        try:
-            if known is not None and source.path in known:
-                content = known[source.path]
-            else:
-                content = project.absolute(source.path).read_bytes()
-        except OSError as exc:
-            failures[source.path] = ParseFailure(source.path, f"cannot read: {exc.strerror}")
+        if known is not None and source.path in known:
+            content: bytes | ParseFailure = known[source.path]
+        else:
+            content = read_source(project.absolute(source.path), source.path, limit)
+        if isinstance(content, ParseFailure):
+            failures[source.path] = content
             lines[source.module] = 0
             continue
-        data[source.path] = content
         lines[source.module] = count_lines(content)
         text = decode_source(source.path, content)
         if isinstance(text, ParseFailure):
+            data[source.path] = content
             failures[source.path] = text
+            continue
+        texts[source.path] = text
+        too_deep = screen_nesting(source.path, text)
+        if too_deep is not None:
+            failures[source.path] = too_deep
         else:
-            texts[source.path] = text
+            data[source.path] = content
     return Sources(data, texts, lines, failures)
 
 

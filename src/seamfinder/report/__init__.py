@@ -48,7 +48,17 @@ def formats_of(kind: type) -> list[str]:
     return sorted(_REGISTRY.get(kind, {}))
 
 
+# Formats whose own encoders escape every string (and keep the exact text). Every other
+# format shows the analysed tree's strings without their control characters.
+_ESCAPING_FORMATS = frozenset({"json", "sarif", "html"})
+
+
 def render(format_name: str, document: Document, options: RenderOptions) -> str:
+    if format_name not in _ESCAPING_FORMATS:
+        from seamfinder.report.controls import without_controls
+
+        # A terminal shows one finding per line: line breaks in a string are escaped too.
+        document = without_controls(document, newlines=format_name != "terminal")
     return _REGISTRY[type(document)][format_name](document, options)
 
 

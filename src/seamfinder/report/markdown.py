@@ -102,12 +102,18 @@ def _cell(text: str) -> str:
 
     escaped = (
         text.replace("\\", "\\\\")
+        .replace("&", "&amp;")
         .replace("|", "\\|")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
         .replace("`", "\\`")
         .replace("*", "\\*")
         .replace("_", "\\_")
+        # Links and images (``[x](url)``, ``![](url)``) from analysed strings stay text.
+        .replace("[", "\\[")
+        .replace("]", "\\]")
+        .replace("!", "\\!")
+        .replace("~", "\\~")
     )
     return "<br>".join(escaped.splitlines()) if "\n" in escaped else escaped
 

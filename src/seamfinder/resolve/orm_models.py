@@ -200,13 +200,16 @@ class ModelResolver:
         if dotted in self._names:
             return self._names[dotted]
         self._names[dotted] = None  # guards against import loops
-        result = self._canonical(dotted, 0)
+        result = self._canonical(dotted, 0, set())
         self._names[dotted] = result
         return result
 
-    def _canonical(self, dotted: str, depth: int) -> str | None:
-        if depth > 20:
+    def _canonical(self, dotted: str, depth: int, tried: set[str]) -> str | None:
+        # ``tried``: each name is followed once per lookup; without it, modules that
+        # star-import each other make the search exponential in ``depth``.
+        if depth > 20 or dotted in tried:
             return None
+        tried.add(dotted)
         if dotted in self.classes or dotted in self.table_vars or dotted in self.base_names:
             return dotted
         parts = dotted.split(".")
@@ -224,9 +227,9 @@ class ModelResolver:
                     return candidate
             target = self.imports[module].get(name)
             if target is not None:
-                return self._canonical(".".join([target, *rest]), depth + 1)
+                return self._canonical(".".join([target, *rest]), depth + 1, tried)
             for star in self.stars[module]:
-                found = self._canonical(".".join([star, name, *rest]), depth + 1)
+                found = self._canonical(".".join([star, name, *rest]), depth + 1, tried)
                 if found is not None:
                     return found
             return None

@@ -8,6 +8,7 @@ threshold is configured.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -21,7 +22,8 @@ def _between(low: float, high: float | None) -> Callable[[Any], float]:
     def parse(value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueError(f"expected a number, got {value!r}")
-        if value < low or (high is not None and value > high):
+        # nan passes every comparison: it would switch the threshold off silently.
+        if math.isnan(value) or value < low or (high is not None and value > high):
             upper = f" to {high:g}" if high is not None else " or more"
             raise ValueError(f"expected a number from {low:g}{upper}, got {value!r}")
         return float(value)

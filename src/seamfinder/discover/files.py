@@ -419,7 +419,9 @@ def _discover_units(
         units=tuple(sorted(units, key=lambda u: u.name)),
         notes=tuple(sorted({*notes_found, *(n for u in units for n in u.project.notes)})),
         skipped=tuple(sorted({s for u in units for s in u.project.skipped})),
-        problems=tuple(sorted({p for u in units for p in u.project.problems}, key=lambda p: p.path)),
+        problems=tuple(
+            sorted({p for u in units for p in u.project.problems}, key=lambda p: p.path)
+        ),
     )
 
 

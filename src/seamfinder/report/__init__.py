@@ -57,8 +57,10 @@ def render(format_name: str, document: Document, options: RenderOptions) -> str:
     if format_name not in _ESCAPING_FORMATS:
         from seamfinder.report.controls import without_controls
 
-        # A terminal shows one finding per line: line breaks in a string are escaped too.
-        document = without_controls(document, newlines=format_name != "terminal")
+        # A report on a terminal shows one finding per line: line breaks in its strings are
+        # escaped too (a seam's diff, say, is made of lines).
+        one_per_line = format_name == "terminal" and isinstance(document, Report)
+        document = without_controls(document, newlines=not one_per_line)
     return _REGISTRY[type(document)][format_name](document, options)
 
 

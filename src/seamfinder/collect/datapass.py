@@ -37,12 +37,13 @@ from seamfinder.collect.cache import FileCache
 from seamfinder.collect.facts import FACTS_VERSION, FileFacts, facts_from_json, facts_to_json
 from seamfinder.collect.scan import scan_file
 from seamfinder.core.model import ParseFailure, SourceFile
-from seamfinder.core.progress import SILENT, Progress
+from seamfinder.core.progress import Progress, current
 from seamfinder.core.version import __version__
 
 # Below this many files to parse, starting workers costs more than it saves.
 POOL_THRESHOLD = 48
 _CHUNK = 16
+PARSING = "parsing files"
 
 Result = FileFacts | ParseFailure
 
@@ -98,7 +99,7 @@ class PendingFacts:
                 for job in self._jobs:
                     if job.path not in self._done:
                         self._done[job.path] = _received(job, _scan_one(job), entries)
-                        self._progress.advance()
+                        self._progress.advance(PARSING)
                         parsed += 1
             for chunk, future in self._futures:
                 for job, sent in zip(chunk, future.result(), strict=True):
@@ -127,7 +128,7 @@ def start_facts(
     packaged: frozenset[str],
     cache: FileCache,
     jobs: int | None = None,
-    progress: Progress = SILENT,
+    progress: Progress | None = None,
 ) -> PendingFacts:
     """Look every file up in the cache and start parsing the others.
 
@@ -163,7 +164,8 @@ def start_facts(
             done[job.path] = cached
         else:
             todo.append(job)
-    progress.stage("parsing", len(todo))
+    progress = progress if progress is not None else current()
+    progress.stage(PARSING, len(todo))
     workers = min(jobs if jobs is not None else available_cpus(), -(-len(todo) // _CHUNK))
     if workers < 2 or len(todo) < POOL_THRESHOLD:
         return PendingFacts(candidates, done, [], None, cache, progress)
@@ -193,7 +195,7 @@ _progress_lock = threading.Lock()
 
 def _advance(progress: Progress, steps: int, _future: Future[list[_Sent]]) -> None:
     with _progress_lock:
-        progress.advance(steps)
+        progress.advance(PARSING, steps)
 
 
 @functools.cache

@@ -8,6 +8,7 @@ import pty
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from seamfinder.core.progress import SILENT
@@ -70,6 +71,21 @@ def test_progress_on_a_terminal_names_the_stage_on_stderr_and_leaves_stdout_alon
         command(shop, tmp_path / "piped"), capture_output=True, timeout=120, check=False
     )
     master, slave = pty.openpty()
+    screen: list[bytes] = []
+
+    def read_screen() -> None:
+        # Read while the process runs: a terminal nobody reads fills up and blocks it.
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal is closed once the process is gone
+                return
+            if not chunk:
+                return
+            screen.append(chunk)
+
+    reader = threading.Thread(target=read_screen, daemon=True)
+    reader.start()
     try:
         process = subprocess.Popen(
             command(shop, tmp_path / "tty"),
@@ -79,17 +95,10 @@ def test_progress_on_a_terminal_names_the_stage_on_stderr_and_leaves_stdout_alon
         )
         os.close(slave)
         stdout, _ = process.communicate(timeout=120)
-        screen = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # the terminal is closed once the process is gone
-                break
-            if not chunk:
-                break
-            screen += chunk
+        reader.join(timeout=10)
     finally:
         os.close(master)
     assert process.returncode == 0
-    assert b"seamfinder: " in screen and b"parsing files" in screen
+    shown = b"".join(screen)
+    assert b"seamfinder: " in shown and b"parsing files" in shown
     assert stdout == piped.stdout  # the JSON is the same, with or without a terminal

@@ -211,9 +211,7 @@ def main() -> None:
         print(json.dumps(figures, indent=2, sort_keys=True))
         return
     for key, value in figures.items():
-        shown = (
-            f"{value:.3f} s" if isinstance(value, float) and not key.endswith("ratio") else value
-        )
+        shown = f"{value:.3f} s" if isinstance(value, float) and "ratio" not in key else value
         print(f"{key:>20}: {shown}")
 
 

@@ -2,18 +2,22 @@
 
 Usage::
 
-    python benchmarks/bench_analyze.py PATH [--runs 5] [--json]
+    python benchmarks/bench_analyze.py PATH [--runs 5] [--check] [--json]
 
-PATH is a project root (e.g. a clone of netbox). The script, in one run:
+PATH is a project root (e.g. a copy of netbox: the benchmark edits one file, so do not
+point it at a tree other runs read at the same time). The script, in one run:
 
 * writes a one-contract import-linter config for the same top-level packages into a
   temporary folder (the analysed tree is never modified, except the one-file edit below,
   which is undone);
 * times cold runs (every cache removed first) and warm runs (caches filled) of
-  ``seamfinder analyze``, ``seamfinder check`` and ``lint-imports``, as medians of
-  ``--runs`` runs, and reports the ratios;
-* appends a comment to one module, runs ``seamfinder analyze`` again and reports how many
-  files it re-parsed (it must be one), then restores the file byte for byte.
+  ``seamfinder analyze`` and ``lint-imports`` side by side, alternated (one of each in
+  turn, ``--runs`` times) and reports the medians and their ratios; ``--check`` times
+  ``seamfinder check`` too;
+* times ``seamfinder --version`` and ``seamfinder rules`` (start-up);
+* appends a comment to one module and times ``seamfinder analyze`` again (``--runs``
+  different edits: one file parsed, everything after the parse on cached facts), checks
+  that it re-parsed exactly that file, then restores the file byte for byte.
 
 Wall time is measured around whole processes (start-up included), as a user feels it.
 """
@@ -29,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -49,15 +54,20 @@ def timed(
     return elapsed, done
 
 
-def median_time(
-    command: list[str], cwd: Path, env: dict[str, str], runs: int, before: object = None
-) -> float:
-    times = []
+Step = tuple[list[str], Path, Callable[[], None] | None]
+
+
+def alternated(steps: dict[str, Step], env: dict[str, str], runs: int) -> dict[str, float]:
+    """Median seconds of each named command, run in turn ``runs`` times (A B A B ...), so
+    that a machine that gets busier or quieter weighs on all of them alike."""
+
+    times: dict[str, list[float]] = {name: [] for name in steps}
     for _ in range(runs):
-        if callable(before):
-            before()
-        times.append(timed(command, cwd, env)[0])
-    return statistics.median(times)
+        for name, (command, cwd, before) in steps.items():
+            if before is not None:
+                before()
+            times[name].append(timed(command, cwd, env)[0])
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def importlinter_config(path: Path, folder: Path) -> tuple[Path, Path]:
@@ -98,6 +108,7 @@ def main() -> None:
     parser.add_argument("path", type=Path)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--check", action="store_true", help="also time seamfinder check")
     args = parser.parse_args()
     path = args.path.resolve()
     seamfinder = shutil.which("seamfinder")
@@ -106,7 +117,9 @@ def main() -> None:
         raise SystemExit(
             "needs seamfinder and lint-imports on PATH (pip install -e '.[dev]' import-linter)"
         )
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONDONTWRITEBYTECODE": "0"}
+    # As a user runs it: bytecode written and read (PYTHONDONTWRITEBYTECODE=0 still disables it).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["NO_COLOR"] = "1"
     with tempfile.TemporaryDirectory(prefix="seamfinder-bench-") as scratch:
         folder = Path(scratch)
         cache = folder / "sf-cache"
@@ -124,24 +137,53 @@ def main() -> None:
 
         figures: dict[str, float | int | str] = {"path": str(path), "runs": args.runs}
         figures["files"] = len(discover(path, load_config(path)).files)
-        figures["analyze_cold"] = median_time(analyze, path, env, args.runs, clear_ours)
+        cold = alternated(
+            {
+                "analyze_cold": (analyze, path, clear_ours),
+                "lint_imports_cold": (lint, il_cwd, clear_theirs),
+            },
+            env,
+            args.runs,
+        )
         timed(analyze, path, env)
-        figures["analyze_warm"] = median_time(analyze, path, env, args.runs)
-        has_check = timed([seamfinder, "check", "--help"], path, env)[1].returncode == 0
-        if has_check:
-            figures["check_cold"] = median_time(check, path, env, args.runs, clear_ours)
-            timed(check, path, env)
-            figures["check_warm"] = median_time(check, path, env, args.runs)
-        figures["lint_imports_cold"] = median_time(lint, il_cwd, env, args.runs, clear_theirs)
         timed(lint, il_cwd, env)
-        figures["lint_imports_warm"] = median_time(lint, il_cwd, env, args.runs)
+        warm = alternated(
+            {"analyze_warm": (analyze, path, None), "lint_imports_warm": (lint, il_cwd, None)},
+            env,
+            args.runs,
+        )
+        figures.update(cold)
+        figures.update(warm)
+        has_check = timed([seamfinder, "check", "--help"], path, env)[1].returncode == 0
+        if has_check and args.check:
+            figures["check_cold"] = alternated(
+                {"check": (check, path, clear_ours)}, env, args.runs
+            )["check"]
+            timed(check, path, env)
+            figures["check_warm"] = alternated({"check": (check, path, None)}, env, args.runs)[
+                "check"
+            ]
         clear_theirs()
+        starts = alternated(
+            {
+                "version": ([seamfinder, "--version"], path, None),
+                "rules": ([seamfinder, "rules"], path, None),
+            },
+            env,
+            args.runs,
+        )
+        figures.update(starts)
 
-        # One edited file must be the only file parsed again.
+        # One edited file: it must be the only file parsed again, and what follows the parse
+        # (everything runs again on cached facts) is timed too.
         project = discover(path, load_config(path))
         victim = path / next(f.path for f in project.files if not f.is_package)
         original = victim.read_bytes()
+        edits = []
         try:
+            for run in range(args.runs):
+                victim.write_bytes(original + f"\n# seamfinder benchmark edit {run}\n".encode())
+                edits.append(timed(analyze, path, env)[0])
             victim.write_bytes(original + b"\n# seamfinder benchmark edit\n")
             _, done = timed([*analyze, "--format", "json", "--timings"], path, env)
             stats = json.loads(done.stdout)["stats"]
@@ -149,6 +191,7 @@ def main() -> None:
             figures["edit_reparsed"] = stats.get("files_parsed", -1)
         finally:
             victim.write_bytes(original)
+        figures["analyze_edit"] = statistics.median(edits)
         _, done = timed([*analyze, "--format", "json", "--timings"], path, env)
         figures["warm_reparsed"] = json.loads(done.stdout)["stats"].get("files_parsed", -1)
 
@@ -158,13 +201,17 @@ def main() -> None:
     figures["warm_ratio"] = round(
         float(figures["analyze_warm"]) / float(figures["lint_imports_warm"]), 2
     )
+    figures["edit_ratio_to_warm"] = round(
+        float(figures["analyze_edit"]) / float(figures["analyze_warm"]), 2
+    )
+    figures["edit_ratio_to_lint_imports_warm"] = round(
+        float(figures["analyze_edit"]) / float(figures["lint_imports_warm"]), 2
+    )
     if args.json:
         print(json.dumps(figures, indent=2, sort_keys=True))
         return
     for key, value in figures.items():
-        shown = (
-            f"{value:.3f} s" if isinstance(value, float) and not key.endswith("ratio") else value
-        )
+        shown = f"{value:.3f} s" if isinstance(value, float) and "ratio" not in key else value
         print(f"{key:>20}: {shown}")
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from seamfinder.app.cli import main
-from seamfinder.collect.cache import FileCache
+from seamfinder.collect.cache import FileCache, checksum
 from seamfinder.collect.datapass import start_facts
 from seamfinder.core.model import SourceFile
 
@@ -74,22 +76,31 @@ def test_no_cache_writes_nothing(shop: Path) -> None:
     assert not (shop / ".seamfinder_cache").exists()
 
 
+def entry_rows(cache: Path) -> list[tuple[str, bytes]]:
+    with contextlib.closing(sqlite3.connect(cache / "facts.sqlite")) as db:
+        return sorted(db.execute("SELECT key, value FROM entries"))
+
+
+def rewrite_entry(cache: Path, key: str, value: bytes, *, valid_sum: bool) -> None:
+    stored = checksum(key, value) if valid_sum else b"\0" * 16
+    with contextlib.closing(sqlite3.connect(cache / "facts.sqlite")) as db, db:
+        db.execute("UPDATE entries SET sum = ?, value = ? WHERE key = ?", (stored, value, key))
+
+
 def test_corrupt_and_foreign_entries_are_misses_and_get_rewritten(
     shop: Path, tmp_path: Path
 ) -> None:
     cache = tmp_path / "cache"
     first = stats(shop, cache)
-    entries = sorted((cache / "facts").rglob("*.json"))
-    entries[0].write_text("{not json", encoding="utf-8")
-    entries[1].write_text(json.dumps({"version": "0.0.0-other", "value": {}}), encoding="utf-8")
-    entries[2].write_text(
-        json.dumps(
-            {"version": json.loads(entries[3].read_text())["version"], "value": {"facts": {"x": 1}}}
-        )
-    )
+    rows = entry_rows(cache)
+    (k0, v0), (k1, _), (k2, _) = rows[:3]
+    rewrite_entry(cache, k0, v0[:-1] + b"!", valid_sum=False)  # damaged bytes
+    rewrite_entry(cache, k1, b"{not json", valid_sum=True)  # believed, but not ours
+    rewrite_entry(cache, k2, b'{"facts": {"x": 1}}', valid_sum=True)
     shutil.rmtree(cache / "results")  # else the whole report comes back without any parse
     again = stats(shop, cache)
     assert again["stats"]["files_parsed"] == 3
+    assert entry_rows(cache) == rows  # rewritten as they were
     shutil.rmtree(cache / "results")
     assert stats(shop, cache)["stats"]["files_parsed"] == 0
     del first["stats"], again["stats"]
@@ -147,7 +158,7 @@ def test_unchanged_inputs_return_the_stored_report_and_any_change_is_a_miss(
     cache = tmp_path / "cache"
     first = stats(shop, cache)
     assert len(list((cache / "results").glob("*.json"))) == 1
-    (cache / "facts").rename(tmp_path / "facts-aside")  # a hit must not need the facts
+    (cache / "facts.sqlite").rename(tmp_path / "facts-aside")  # a hit must not need facts
     hit = stats(shop, cache)
     assert hit["stats"]["cache_hits"] == hit["stats"]["files_seen"]
     for document in (first, hit):
@@ -213,7 +224,7 @@ def test_stale_entries_are_pruned_once_they_outnumber_the_live_ones(tmp_path: Pa
     for edit in range(12):  # every file edited twelve times: 120 entries for 10 files
         edited = {path: data + f"# edit {edit}\n".encode() for path, data in sources.items()}
         start_facts(files, edited, frozenset(), cache, jobs=1).result()
-        kept = len(list((tmp_path / "cache" / "facts").glob("*/*.json")))
+        kept = len(entry_rows(tmp_path / "cache"))
         assert kept <= 2 * 10 + 64 + 10
     warm = start_facts(files, edited, frozenset(), cache, jobs=1).result()
     assert (warm.parsed, warm.cache_hits) == (0, 10)  # the live entries survived

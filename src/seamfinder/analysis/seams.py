@@ -233,10 +233,11 @@ def communities(
     if omnipresent:
         found.append(set(omnipresent))
     part_of = {m: index for index, part in enumerate(found) for m in part}
+    by_package = _parts_by_package(part_of)
     for module in graph.modules:
         if module in part_of:
             continue
-        index = _by_package(module, part_of, found)
+        index = _by_package(module, by_package, found)
         if index is None:
             found.append(set())
             index = len(found) - 1
@@ -245,17 +246,29 @@ def communities(
     return tuple(sorted(parts, key=lambda p: (-len(p), p[0])))
 
 
-def _by_package(module: str, part_of: Mapping[str, int], found: Sequence[set[str]]) -> int | None:
+def _parts_by_package(part_of: Mapping[str, int]) -> dict[str, Counter[int]]:
+    """For every package (and module), how many of the modules at or under it each part holds.
+
+    Counted once, so that placing the modules outside every community costs the depth of
+    their names, not a pass over every module each (quadratic on large trees).
+    """
+
+    counts: dict[str, Counter[int]] = {}
+    for module, index in part_of.items():
+        parts = module.split(".")
+        for end in range(1, len(parts) + 1):
+            counts.setdefault(".".join(parts[:end]), Counter())[index] += 1
+    return counts
+
+
+def _by_package(
+    module: str, by_package: Mapping[str, Counter[int]], found: Sequence[set[str]]
+) -> int | None:
     """The part holding most modules of ``module``'s nearest package that has any."""
 
     parts = module.split(".")
     for end in range(len(parts), 0, -1):
-        prefix = ".".join(parts[:end])
-        counts = Counter(
-            index
-            for other, index in part_of.items()
-            if other == prefix or other.startswith(prefix + ".")
-        )
+        counts = by_package.get(".".join(parts[:end]))
         if counts:
             return min(counts, key=lambda i: (-counts[i], min(found[i])))
     return None

@@ -23,7 +23,9 @@ from seamfinder.app.commands import GateArgs, OutputArgs, Printed, ProjectArgs
 from seamfinder.app.gate import EXIT_ERROR
 from seamfinder.config.settings import FAIL_ON_CHOICES
 from seamfinder.core.errors import SeamfinderError
+from seamfinder.core.progress import showing
 from seamfinder.core.version import __version__
+from seamfinder.report.progress import on_terminal
 
 if TYPE_CHECKING:
     from seamfinder.report import RenderOptions
@@ -46,7 +48,9 @@ def _handle_errors(func: Callable[..., Printed]) -> Callable[..., None]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
-            printed = func(*args, **kwargs)
+            # Progress on a terminal's stderr, erased before anything is printed.
+            with showing(on_terminal(sys.stderr)):
+                printed = func(*args, **kwargs)
         except SeamfinderError as exc:
             raise Failure(str(exc)) from None
         except (click.ClickException, click.exceptions.Exit, KeyboardInterrupt):

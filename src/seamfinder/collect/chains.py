@@ -13,8 +13,10 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import grimp
+if TYPE_CHECKING:
+    import grimp
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -59,7 +61,11 @@ class ChainGraph:
         imports: Iterable[tuple[str, str]],
         squashed: Iterable[str] = (),
     ) -> None:
-        self._graph = grimp.ImportGraph()
+        # Imported here: the rule catalog imports this module, and `seamfinder rules` must
+        # start without grimp.
+        import grimp
+
+        self._graph: grimp.ImportGraph = grimp.ImportGraph()
         names = set(modules)
         pairs = sorted(set(imports))
         names.update(m for pair in pairs for m in pair)
@@ -98,6 +104,8 @@ class ChainGraph:
 
         if "*" not in expression:
             return (expression,) if expression in self._graph.modules else ()
+        import grimp
+
         try:
             return tuple(sorted(self._graph.find_matching_modules(expression)))
         except grimp.exceptions.InvalidModuleExpression as exc:
@@ -116,6 +124,8 @@ class ChainGraph:
     def remove_matching(self, expression: str) -> tuple[tuple[str, str], ...]:
         """Remove the imports an ``importer -> imported`` expression matches; return them."""
 
+        import grimp
+
         try:
             found = self._graph.find_matching_direct_imports(import_expression=expression)
         except grimp.exceptions.InvalidImportExpression as exc:
@@ -131,6 +141,8 @@ class ChainGraph:
     def illegal_layer_dependencies(
         self, layers: Iterable[LayerSpec], containers: Iterable[str] = ()
     ) -> tuple[LayerDependency, ...]:
+        import grimp
+
         found = self._graph.find_illegal_dependencies_for_layers(
             layers=tuple(
                 grimp.Layer(*layer.modules, independent=layer.independent) for layer in layers

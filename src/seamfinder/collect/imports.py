@@ -21,6 +21,7 @@ import contextlib
 import importlib.util
 import os
 import re
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
@@ -70,6 +71,7 @@ def build_import_graph(
     wide = _wide_import_lines(project, texts, failures)
     rewrites: dict[str, str] = {}  # files Python decodes but grimp cannot: given as UTF-8
     graph = None
+    dropped = False
     for _ in range(_MAX_REBUILDS):
         with _package_tree(project, {**failures, **wide}, rewrites) as (search_path, originals):
             # The failing file is named by its path in the shadow tree: map it back
@@ -86,6 +88,13 @@ def build_import_graph(
             except UnicodeError as exc:
                 problem = str(exc)
                 failure = _failure_from_decode_error(project, problem, originals)
+                if cache_dir is not None and _in_cache(problem, cache_dir):
+                    # grimp read a damaged file of its own cache: the cache is never
+                    # analysed, it is dropped and written again (or not used at all).
+                    shutil.rmtree(cache_dir / "grimp", ignore_errors=True)
+                    cache_dir = None if dropped else cache_dir
+                    dropped = True
+                    continue
                 if failure is not None and failure.path in texts and failure.path not in rewrites:
                     # ``# coding: utf`` is an alias Python knows and grimp does not.
                     rewrites[failure.path] = _without_coding_cookie(texts[failure.path])
@@ -252,7 +261,15 @@ def _build(
         # A shadow tree lives in a fresh temporary folder: caching it would only fill the
         # cache with entries nobody reads again.
         grimp_cache = str(cache_dir / "grimp") if cache_dir and not shadowed else None
-        return grimp.build_graph(*names, cache_dir=grimp_cache, include_external_packages=external)
+        try:
+            return grimp.build_graph(
+                *names, cache_dir=grimp_cache, include_external_packages=external
+            )
+        except OSError:
+            if grimp_cache is None:
+                raise
+        # A cache grimp cannot write (a read-only folder, a full disk) is no cache.
+        return grimp.build_graph(*names, cache_dir=None, include_external_packages=external)
     finally:
         sys.path[:] = saved
         importlib.invalidate_caches()
@@ -379,6 +396,19 @@ def _without_coding_cookie(text: str) -> str:
     head = _CODING_COOKIE.sub("#", head)
     second = _CODING_COOKIE.sub("#", second)
     return head + newline + second + newline2 + tail
+
+
+def _in_cache(message: str, cache_dir: Path) -> bool:
+    """Whether grimp's error names a file of its own cache."""
+
+    match = _DECODE_FILE.search(message)
+    if match is None:
+        return False
+    try:
+        Path(match["file"]).resolve().relative_to((cache_dir / "grimp").resolve())
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 def _failure_from_decode_error(

@@ -5,6 +5,12 @@ Decoding is strict: a missing or unknown key, a value of the wrong type or a lit
 outside its choices raises (``ValueError``, ``KeyError`` or ``TypeError``), which caches
 treat as a miss. Decoders are compiled once per class. Only JSON is ever read back (never
 pickle), because caches live inside the analysed repository.
+
+Encoders are compiled once per class too, from the same annotations: a run encodes
+hundreds of thousands of records (every fact of a cold run, every value of a remembered
+report), and asking :func:`dataclasses.fields` and dispatching on the type of every value
+cost more than the JSON encoder itself. A value that does not match its annotation falls
+back to the dispatching encoder, so the output never depends on which path was taken.
 """
 
 from __future__ import annotations
@@ -17,21 +23,86 @@ from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 T = TypeVar("T")
 _Decoder = typing.Callable[[Any], Any]
+_Encoder = typing.Callable[[Any], Any]
 _DECODERS: dict[type[Any], _Decoder] = {}
+_ENCODERS: dict[type[Any], _Encoder] = {}
 
 
 def encode(value: Any) -> Any:
     """JSON-ready data for a dataclass value (and the values it holds)."""
 
+    if is_dataclass(value) and not isinstance(value, type):
+        return _encoder_for(type(value))(value)
+    return _encode_any(value)
+
+
+def _encode_any(value: Any) -> Any:
+    """The dispatching encoder: for values without (or against) an annotation."""
+
     if isinstance(value, str | int | float) or value is None:  # bool is an int
         return value
     if isinstance(value, tuple):
-        return [encode(v) for v in value]
+        return [_encode_any(v) for v in value]
     if isinstance(value, enum.Enum):
         return value.value
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in fields(value)}
+        return _encoder_for(type(value))(value)
     raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+# Values that are JSON as they are (``bool`` and ``int`` subclasses such as enums are not:
+# they go through :func:`_encode_any`, which gives the same data).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _encoder_for(cls: type[Any]) -> _Encoder:
+    encoder = _ENCODERS.get(cls)
+    if encoder is None:
+        hints = typing.get_type_hints(cls)
+        spec = tuple((f.name, _encoder_of_type(hints[f.name])) for f in fields(cls))
+        plain = _PLAIN
+
+        def encode_record(value: Any) -> Any:
+            if type(value) is not cls:
+                return _encode_any(value)
+            out = {}
+            for name, conv in spec:
+                item = getattr(value, name)
+                out[name] = item if type(item) in plain else conv(item)
+            return out
+
+        encoder = _ENCODERS[cls] = encode_record
+    return encoder
+
+
+def _encoder_of_type(tp: Any) -> _Encoder:
+    """An encoder that is fast for values of annotation ``tp`` and right for any value."""
+
+    origin = get_origin(tp)
+    if origin is Union or origin is types.UnionType:
+        args = [a for a in get_args(tp) if a is not type(None)]
+        # None is plain; the one other type decides.
+        return _encoder_of_type(args[0]) if len(args) == 1 else _encode_any
+    if origin is tuple:
+        items = get_args(tp)
+        if len(items) == 2 and items[1] is Ellipsis:
+            return _tuple_encoder(_encoder_of_type(items[0]))
+        return _encode_any
+    if isinstance(tp, type) and is_dataclass(tp):
+        # Resolved lazily, like decoders: records refer to each other.
+        return lambda value: _encoder_for(tp)(value)  # noqa: PLW0108
+    return _encode_any
+
+
+def _tuple_encoder(item: _Encoder) -> _Encoder:
+    plain = _PLAIN
+
+    def encode_tuple(value: Any) -> Any:
+        if type(value) is not tuple:
+            return _encode_any(value)
+        return [v if type(v) in plain else item(v) for v in value]
+
+    return encode_tuple
 
 
 def decode(cls: type[T], data: Any) -> T:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from seamfinder.collect.source import read_source
+from seamfinder.core.progress import current
 from seamfinder.core.project import Project
 from seamfinder.discover.files import discover
 
@@ -23,6 +24,7 @@ class Inputs:
 
 
 def read_inputs(options: RunOptions) -> Inputs:
+    current().stage("reading files")
     project = discover(options.path, options.config, options.display)
     data: dict[str, bytes] = {}
     limit = options.config.max_file_size

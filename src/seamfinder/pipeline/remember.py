@@ -9,8 +9,10 @@ parsing, grimp, resolution and rules, and this module imports none of them. A mi
 the pipeline with the files already read.
 
 Entries are JSON decoded against the dataclass annotations (never pickle: the cache is
-inside the analysed repository); anything unreadable is a miss. Only the most recent
-:data:`KEEP` reports are kept.
+inside the analysed repository). Each file opens with a line that holds the checksum and
+length of the rest, checked before anything is decoded or printed: a truncated or damaged
+entry is a miss (and is written again by the run that misses it), never output. Only
+the most recent :data:`KEEP` reports are kept.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ if TYPE_CHECKING:
     from seamfinder.config.options import RunOptions
 
 KEEP = 8
-_FORMAT = "1"
+_FORMAT = "2"
+_SEAL = "seamfinder-result"
 
 
 class CachedRun:
@@ -83,11 +86,14 @@ class CachedRun:
         path = self._path(f".{_digest(name)}.out")
         if path is None:
             return None
+        body = _opened(path)
+        if body is None:
+            return None
         try:
-            head, _, text = path.read_text(encoding="utf-8").partition("\n")
+            head, _, text = body.partition("\n")
             meta = json.loads(head)
             return Output(text, int(meta["code"]), tuple(str(line) for line in meta["stderr"]))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError):
             return None
 
     def store_output(self, name: str, output: Output) -> None:
@@ -151,7 +157,11 @@ def _key(options: RunOptions, inputs: Inputs) -> str | None:
     for source in inputs.project.files:
         content = inputs.data.get(source.path)
         digest.update(f"{source.path}\0{source.module}\0{source.is_package}\0".encode())
-        digest.update(hashlib.blake2b(content, digest_size=16).digest() if content else b"-")
+        # An unreadable file is not an empty one: it must not find the report of the
+        # empty file it once was.
+        digest.update(
+            b"-" if content is None else hashlib.blake2b(content, digest_size=16).digest()
+        )
     if options.config.history.enabled:
         head = _git_head(inputs.project.root)
         if head is None:
@@ -187,10 +197,40 @@ def _git_head(root: Path) -> str | None:
 
 
 def _load(path: Path) -> Report | None:
+    body = _opened(path)
+    if body is None:
+        return None
     try:
-        with path.open("rb") as handle:
-            return decode(Report, json.load(handle))
-    except (OSError, ValueError, TypeError, KeyError, AssertionError):
+        return decode(Report, json.loads(body))
+    except (ValueError, TypeError, KeyError, AssertionError, RecursionError):
+        return None
+
+
+def _sealed(body: str) -> str:
+    """``body`` behind a first line that vouches for it: its checksum and its length."""
+
+    data = body.encode("utf-8")
+    return f"{_SEAL} {hashlib.blake2b(data, digest_size=16).hexdigest()} {len(data)}\n{body}"
+
+
+def _opened(path: Path) -> str | None:
+    """The body of a sealed file, or None when it is missing, damaged or cut short."""
+
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    head, newline, data = raw.partition(b"\n")
+    parts = head.split(b" ")
+    if not newline or len(parts) != 3 or parts[0] != _SEAL.encode():
+        return None
+    if parts[2] != str(len(data)).encode():
+        return None
+    if parts[1] != hashlib.blake2b(data, digest_size=16).hexdigest().encode():
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
         return None
 
 
@@ -201,7 +241,7 @@ def _store(folder: Path, path: Path, text: str | None) -> None:
         return
     temp = folder / f".tmp-{os.getpid()}-{path.name}"
     try:
-        temp.write_text(text, encoding="utf-8")
+        temp.write_text(_sealed(text), encoding="utf-8")
         os.replace(temp, path)
         entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[KEEP:]:

@@ -45,6 +45,7 @@ from seamfinder.core.model import (
     Report,
     Stats,
 )
+from seamfinder.core.progress import current
 from seamfinder.core.project import Project
 from seamfinder.core.version import __version__
 from seamfinder.discover.files import discover
@@ -91,11 +92,14 @@ def analyse(options: RunOptions, inputs: Inputs | None = None) -> tuple[Analysis
         frozenset(path for _, unit_project in units for path in packaged_paths(unit_project)),
         FileCache(cache_dir, "facts", __version__),
     )
+    progress = current()
+    progress.stage("reading imports")
     scans = {
         name: scan_unit(name, unit_project, config, sources[name], texts, cache_dir)
         for name, unit_project in units
     }
     facts = pending.result()
+    progress.stage("analysing")
     collected = {
         name: collect_unit(
             name, unit_project, config, sources[name], texts, scans[name], facts.facts
@@ -263,10 +267,13 @@ def run(options: RunOptions, inputs: Inputs | None = None) -> Report:
     # Rule settings are validated before any work, so a bad config fails fast.
     rule_contexts = tuple(contexts(options.config, options.select, options.ignore))
     analysis, facts = analyse(options, inputs)
+    current().stage("rules")
     findings = evaluate(analysis, rule_contexts)
     # Here, not in a command, so that analyze and check always agree on what is suppressed.
     findings = apply_suppressions(findings, analysis.suppressions, rule_contexts)
     matrix = data_matrix(analysis.data_access, owners_by_table(analysis.tables))
+    if options.seams:
+        current().stage("proposing seams")
     seams = seam_report(analysis) if options.seams else None
     files = len(analysis.project.files)
     failed = len(analysis.failures)
